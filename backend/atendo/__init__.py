@@ -1,0 +1,5 @@
+"""Atendo: multi-tenant omnichannel customer service."""
+
+from atendo.config.celery import app as celery_app
+
+__all__ = ["celery_app"]

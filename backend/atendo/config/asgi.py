@@ -1,0 +1,21 @@
+"""ASGI entry point for websockets (uvicorn). Plain HTTP is served by granian WSGI; the ASGI
+app still answers HTTP (Django) so a single ASGI deployment also works."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atendo.config.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from atendo.core.realtime.auth import JwtAuthMiddleware  # noqa: E402
+from atendo.core.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": JwtAuthMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -1,0 +1,55 @@
+"""HTTP routes: the versioned API, its schema and docs, and the web app (single-page fallback)."""
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import include, path, re_path
+from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from atendo.core.api.base import Public, declare_access
+from atendo.core.api.errors import json_not_found
+
+handler400 = "atendo.core.api.errors.json_bad_request"
+handler403 = "atendo.core.api.errors.json_permission_denied"
+handler404 = "atendo.core.api.errors.json_not_found"
+handler500 = "atendo.core.api.errors.json_server_error"
+
+
+class SchemaApi(SpectacularAPIView):
+    access = Public("The API description is public.")
+    authentication_classes: ClassVar = []
+    permission_classes: ClassVar = []
+
+
+class DocsView(SpectacularSwaggerView):
+    access = Public("Browsable API documentation.")
+    authentication_classes: ClassVar = []
+    permission_classes: ClassVar = []
+
+
+@declare_access(Public("The web app's HTML shell."))
+@require_GET
+def web_app(request: HttpRequest, path: str = "") -> HttpResponseBase:
+    """Client-side routes of the web app get its index.html; assets are served by WhiteNoise."""
+    index = settings.FRONTEND_DIST_DIR / "index.html"
+    if not index.is_file():
+        return HttpResponse(
+            "<!doctype html><title>Atendo</title><p>The web app is not built. Run <code>make run</code>.</p>",
+            status=503,
+        )
+    response = FileResponse(index.open("rb"), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+not_found = declare_access(Public("Unknown API paths answer a JSON 404."))(json_not_found)
+
+urlpatterns = [
+    path("api/v1/", include("atendo.core.api.urls")),
+    path("api/schema/", SchemaApi.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^(?:api|ws|webhooks|static)(?:/.*)?$", not_found),
+    re_path(r"^(?P<path>.*)$", web_app, name="web-app"),
+]

@@ -1,0 +1,217 @@
+"""Tenants, domains, members, profile and audit endpoints (thin: parse, call, render)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from atendo.core import selectors
+from atendo.core.api.base import ApiView, Authenticated, TenantPermission
+from atendo.core.api.schema import page_of
+from atendo.core.api.serializers import (
+    AuditLogFilterSerializer,
+    AuditLogSerializer,
+    DomainCreateSerializer,
+    DomainSerializer,
+    MemberInviteSerializer,
+    MemberSerializer,
+    MemberUpdateSerializer,
+    MeSerializer,
+    MeUpdateSerializer,
+    TenantCreateSerializer,
+    TenantSerializer,
+    TenantUpdateSerializer,
+    role_lookup,
+)
+from django.utils.translation import gettext as _
+
+from atendo.core.errors import ApplicationError
+from atendo.core.models import Role, Tenant
+from atendo.core.services import members as member_services
+from atendo.core.services import tenants as tenant_services
+from atendo.core.services.members import RoleGrant
+
+
+def _role_grants(tenant: Tenant, items: list[dict[str, Any]]) -> list[RoleGrant]:
+    roles = {role.slug: role for role in Role.objects.for_tenant(tenant)}
+    return [
+        RoleGrant(role=role_lookup(roles, item["role"]), scope_type=item.get("scope_type"), scope_id=item.get("scope_id"))
+        for item in items
+    ]
+
+
+class TenantListApi(ApiView):
+    access = Authenticated()
+    schema_tags = ("tenants",)
+
+    @extend_schema(operation_id="tenants_list", responses={200: page_of(TenantSerializer)})
+    def get(self, request: Request) -> Response:
+        return self.paginated(selectors.tenant_list_for_user(user=request.user), TenantSerializer,
+                              ordering=("-created_at", "-id"))
+
+    @extend_schema(request=TenantCreateSerializer, responses={201: TenantSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.validate(TenantCreateSerializer, request.data)
+        tenant = tenant_services.tenant_create(
+            creator=request.user, name=data["name"], slug=data["slug"], timezone_name=data["timezone"],
+            locale=data["locale"], context=self.context(),
+        )
+        return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
+
+
+class TenantDetailApi(ApiView):
+    access = TenantPermission({"GET": "tenant.view", "PATCH": "tenant.manage"})
+    schema_tags = ("tenants",)
+
+    @extend_schema(responses={200: TenantSerializer})
+    def get(self, request: Request, tenant_id: UUID) -> Response:
+        return Response(TenantSerializer(request.tenant).data)
+
+    @extend_schema(request=TenantUpdateSerializer, responses={200: TenantSerializer})
+    def patch(self, request: Request, tenant_id: UUID) -> Response:
+        data = self.validate(TenantUpdateSerializer, request.data)
+        tenant = tenant_services.tenant_update(tenant=request.tenant, actor=request.member, data=data,
+                                               context=self.context())
+        return Response(TenantSerializer(tenant).data)
+
+
+class DomainListApi(ApiView):
+    access = TenantPermission({"GET": "tenant.view", "POST": "domain.manage"})
+    schema_tags = ("tenants",)
+
+    @extend_schema(operation_id="tenants_domains_list", responses={200: page_of(DomainSerializer)})
+    def get(self, request: Request, tenant_id: UUID) -> Response:
+        return self.paginated(selectors.domain_list(tenant=request.tenant), DomainSerializer,
+                              ordering=("-created_at", "-id"))
+
+    @extend_schema(request=DomainCreateSerializer, responses={201: DomainSerializer})
+    def post(self, request: Request, tenant_id: UUID) -> Response:
+        data = self.validate(DomainCreateSerializer, request.data)
+        domain = tenant_services.domain_add(tenant=request.tenant, actor=request.member, context=self.context(),
+                                            **data)
+        return Response(DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
+
+
+class DomainDetailApi(ApiView):
+    access = TenantPermission("domain.manage")
+    schema_tags = ("tenants",)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, tenant_id: UUID, domain_id: UUID) -> Response:
+        tenant_services.domain_remove(tenant=request.tenant, actor=request.member, domain_id=domain_id,
+                                      context=self.context())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(ApiView):
+    access = Authenticated()
+    schema_tags = ("users",)
+
+    def _render(self, request: Request) -> Response:
+        user = request.user
+        return Response(MeSerializer({
+            "id": user.id, "email": user.email, "name": user.name,
+            "preferred_language": user.preferred_language,
+            "memberships": selectors.user_memberships(user=user),
+        }).data)
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request: Request) -> Response:
+        return self._render(request)
+
+    @extend_schema(request=MeUpdateSerializer, responses={200: MeSerializer})
+    def patch(self, request: Request) -> Response:
+        data = self.validate(MeUpdateSerializer, request.data)
+        member_services.user_update_profile(user=request.user, context=self.context(), **data)
+        return self._render(request)
+
+
+class MemberListApi(ApiView):
+    access = TenantPermission({"GET": "member.view", "POST": "member.invite"})
+    schema_tags = ("members",)
+
+    @extend_schema(
+        operation_id="tenants_members_list",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["invited", "active", "disabled"]),
+            OpenApiParameter("search", OpenApiTypes.STR, description="E-mail or display name contains."),
+        ],
+        responses={200: page_of(MemberSerializer)},
+    )
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        status_filter = request.query_params.get("status", "")
+        if status_filter not in ("", "invited", "active", "disabled"):
+            raise ApplicationError(_("Unknown status."), code="invalid", fields={"status": [_("Unknown status.")]})
+        members = selectors.member_list(
+            tenant=request.tenant, status=status_filter, search=request.query_params.get("search", "")[:100]
+        )
+        return self.paginated(members, MemberSerializer, ordering=("-created_at", "-id"))
+
+    @extend_schema(request=MemberInviteSerializer, responses={201: MemberSerializer})
+    def post(self, request: Request, tenant_slug: str) -> Response:
+        data = self.validate(MemberInviteSerializer, request.data)
+        member = member_services.member_invite(
+            tenant=request.tenant, actor=request.member, email=data["email"], display_name=data["display_name"],
+            grants=_role_grants(request.tenant, data["roles"]), context=self.context(),
+        )
+        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member.id)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class MemberDetailApi(ApiView):
+    access = TenantPermission({"GET": "member.view", "PATCH": "member.manage", "DELETE": "member.manage"})
+    schema_tags = ("members",)
+
+    @extend_schema(responses={200: MemberSerializer})
+    def get(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
+        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member_id)).data)
+
+    @extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer})
+    def patch(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
+        member = selectors.get_member_for(tenant=request.tenant, member_id=member_id)
+        data = self.validate(MemberUpdateSerializer, request.data)
+        grants = _role_grants(request.tenant, data["roles"]) if "roles" in data else None
+        member_services.member_update(
+            tenant=request.tenant, actor=request.member, member=member, display_name=data.get("display_name"),
+            status=data.get("status"), grants=grants, context=self.context(),
+        )
+        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
+        member = selectors.get_member_for(tenant=request.tenant, member_id=member_id)
+        member_services.member_remove(tenant=request.tenant, actor=request.member, member=member,
+                                      context=self.context())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditLogListApi(ApiView):
+    access = TenantPermission("audit.view")
+    schema_tags = ("audit",)
+
+    @extend_schema(
+        operation_id="audit_logs_list",
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATETIME, description="Inclusive start (ISO 8601)."),
+            OpenApiParameter("to", OpenApiTypes.DATETIME, description="Exclusive end (ISO 8601)."),
+            OpenApiParameter("action", OpenApiTypes.STR, description="Exact action, or a prefix ending in '.'"),
+            OpenApiParameter("actor", OpenApiTypes.UUID, description="User id of the actor."),
+            OpenApiParameter("target_type", OpenApiTypes.STR),
+            OpenApiParameter("target_id", OpenApiTypes.STR),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+            OpenApiParameter("page_size", OpenApiTypes.INT),
+        ],
+        responses={200: page_of(AuditLogSerializer)},
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.validate(AuditLogFilterSerializer, request.query_params)
+        filters.pop("cursor", None)
+        filters.pop("page_size", None)
+        logs = selectors.audit_log_list(tenant=request.tenant, **filters)
+        return self.paginated(logs, AuditLogSerializer, ordering=("-created_at", "-id"))

@@ -1,0 +1,61 @@
+"""Celery entry points of the core app: thin, idempotent, ids in."""
+
+from __future__ import annotations
+
+import random
+import smtplib
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from atendo.core.mail import send_localized_email
+from atendo.core.models import MagicLinkToken
+from atendo.core.services.auth import magic_link_mark_sent, magic_link_mint, magic_link_url
+
+MAX_BACKOFF_SECONDS = 600
+
+
+def backoff_seconds(retries: int) -> int:
+    """2^n seconds, capped, with up to 10% jitter so retries don't arrive in herds."""
+    base = min(2**retries, MAX_BACKOFF_SECONDS)
+    return base + random.randint(0, max(1, base // 10))  # noqa: S311 - jitter, not crypto
+
+
+@shared_task(bind=True, queue="default", acks_late=True, max_retries=8)
+def deliver_magic_link(self, link_id: str) -> None:  # type: ignore[no-untyped-def]
+    link = MagicLinkToken.objects.select_related("membership__tenant", "membership__invited_by").filter(
+        id=link_id
+    ).first()
+    if link is None:
+        return
+    secret = magic_link_mint(link=link)
+    if secret is None:  # already sent, used or expired: a redelivery does nothing
+        return
+    template = {
+        MagicLinkToken.Purpose.LOGIN: "magic_link",
+        MagicLinkToken.Purpose.SIGNUP: "signup_link",
+        MagicLinkToken.Purpose.INVITE: "invitation",
+    }[MagicLinkToken.Purpose(link.purpose)]
+    membership = link.membership
+    context = {
+        "url": magic_link_url(secret),
+        "email": link.email,
+        "minutes": round((link.expires_at - link.created_at).total_seconds() / 60),
+        "tenant_name": membership.tenant.name if membership else "",
+        "inviter_name": membership.invited_by.display_name if membership and membership.invited_by else "",
+    }
+    try:
+        send_localized_email(to=link.email, template=template, language=link.language, context=context)
+    except (smtplib.SMTPException, OSError) as exc:
+        # Forget the minted secret: the retry mints a fresh one.
+        MagicLinkToken.objects.filter(id=link.id, sent_at__isnull=True).update(token_hash=None)
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    magic_link_mark_sent(link=link)
+
+
+@shared_task(queue="default")
+def purge_expired_magic_links() -> int:
+    """Daily housekeeping: links are useless a day after they expire."""
+    deleted, _ = MagicLinkToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted
