@@ -77,17 +77,29 @@ class TenantWorld:
     def api(self, role: str, *, with_header: bool = True) -> Api:
         return Api(self.user(role), self.tenant if with_header else None)
 
-    def add_member(self, role: str, *, email: str | None = None, status: str = TenantUser.Status.ACTIVE,
-                   scope: tuple[str, uuid.UUID] | None = None) -> TenantUser:
+    def add_member(
+        self,
+        role: str,
+        *,
+        email: str | None = None,
+        status: str = TenantUser.Status.ACTIVE,
+        scope: tuple[str, uuid.UUID] | None = None,
+    ) -> TenantUser:
         roles = builtin_roles_ensure(tenant=self.tenant)
         email = email or f"{role}-{uuid.uuid4().hex[:6]}@{self.slug}.test"
         user = User.objects.filter(email=email).first() or User.objects.create_user(
             email=email, name=f"{role.title()} of {self.slug}"
         )
-        member = TenantUser.objects.create(tenant=self.tenant, user=user, display_name=user.name, status=status,
-                                           joined_at=timezone.now())
-        RoleAssignment.objects.create(tenant=self.tenant, member=member, role=roles[role],
-                                      scope_type=scope[0] if scope else None, scope_id=scope[1] if scope else None)
+        member = TenantUser.objects.create(
+            tenant=self.tenant, user=user, display_name=user.name, status=status, joined_at=timezone.now()
+        )
+        RoleAssignment.objects.create(
+            tenant=self.tenant,
+            member=member,
+            role=roles[role],
+            scope_type=scope[0] if scope else None,
+            scope_id=scope[1] if scope else None,
+        )
         return member
 
 
@@ -126,4 +138,4 @@ def captured_events(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[event_bus.
         original(event)
 
     monkeypatch.setattr(event_bus, "_dispatch", record)
-    yield seen
+    return seen

@@ -7,12 +7,11 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("CACHE_KEY_PREFIX", f"atendo-test-{os.getpid()}")
 os.environ["DEBUG"] = "false"
 
-from atendo.config.settings import *  # noqa: E402,F403
-from atendo.config.settings import VAR_DIR  # noqa: E402
+from atendo.config.settings import *  # noqa: F403
+from atendo.config.settings import VAR_DIR
 
 CELERY_TASK_ALWAYS_EAGER = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_FILE_PATH = str(VAR_DIR / "test-mail")
 SECURE_SSL_REDIRECT = False
-

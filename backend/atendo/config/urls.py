@@ -1,7 +1,5 @@
 """HTTP routes: the versioned API, its schema and docs, and the web app (single-page fallback)."""
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import include, path, re_path
@@ -19,14 +17,14 @@ handler500 = "atendo.core.api.errors.json_server_error"
 
 class SchemaApi(SpectacularAPIView):
     access = Public("The API description is public.")
-    authentication_classes: ClassVar = []
-    permission_classes: ClassVar = []
+    authentication_classes = []
+    permission_classes = []
 
 
 class DocsView(SpectacularSwaggerView):
     access = Public("Browsable API documentation.")
-    authentication_classes: ClassVar = []
-    permission_classes: ClassVar = []
+    authentication_classes = []
+    permission_classes = []
 
 
 @declare_access(Public("The web app's HTML shell."))

@@ -86,6 +86,4 @@ def can(member: TenantUser, permission: str, obj: models.Model | None = None) ->
 
 def ensure_can(member: TenantUser, permission: str, obj: models.Model | None = None) -> None:
     if not can(member, permission, obj):
-        raise PermissionDeniedError(
-            _("Your role does not allow this action."), fields={"permission": [permission]}
-        )
+        raise PermissionDeniedError(_("Your role does not allow this action."), fields={"permission": [permission]})

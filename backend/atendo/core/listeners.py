@@ -8,4 +8,5 @@ from atendo.core.services.events import MemberChanged
 
 @listens_to(MemberChanged)
 def broadcast_member_change(event: MemberChanged) -> None:
-    send_to_groups(event, groups.tenant(event.tenant_id))
+    if event.tenant_id is not None:
+        send_to_groups(event, groups.tenant(event.tenant_id))

@@ -27,7 +27,7 @@ class DevelopmentEmailBackend(BaseEmailBackend):
         for message in email_messages:
             stamp = timezone.now().strftime("%Y%m%dT%H%M%S%f")
             path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-            path.write_bytes(message.message().as_bytes(linesep="\n"))
+            path.write_bytes(message.message().as_bytes())
             if not self.fail_silently:
                 sys.stdout.write(
                     f"\n----- e-mail to {', '.join(message.to)} ({path}) -----\n"

@@ -195,6 +195,9 @@ class RoleAssignment(UUIDModel, TenantOwnedModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.role_id}@{self.scope_type or 'tenant'}:{self.scope_id or ''}"
+
 
 class AuditLogQuerySet(TenantQuerySet):
     """Append-only: the ORM refuses bulk updates and deletes; a trigger refuses them in SQL."""
@@ -231,6 +234,9 @@ class AuditLog(models.Model):
             models.Index(fields=["tenant", "target_type", "target_id"], name="audit_tenant_target"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("Audit log rows are append-only.")
@@ -265,3 +271,6 @@ class MagicLinkToken(models.Model):
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["expires_at"], name="magic_link_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} link for {self.email}"

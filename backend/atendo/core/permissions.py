@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Final
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # name -> human description (shown in role editors)
-PERMISSIONS: Final[dict[str, str]] = {
+PERMISSIONS: Final[dict[str, str | Promise]] = {
     "tenant.view": _("See the workspace and its settings"),
     "tenant.manage": _("Change workspace settings"),
     "domain.manage": _("Add and remove workspace domains"),

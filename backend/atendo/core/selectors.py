@@ -13,7 +13,9 @@ from atendo.core.models import AuditLog, RoleAssignment, Tenant, TenantDomain, T
 
 
 def _assignments(tenant_filter: Any = None) -> Prefetch:
-    qs = RoleAssignment.objects.unscoped() if tenant_filter is None else RoleAssignment.objects.for_tenant(tenant_filter)
+    qs = (
+        RoleAssignment.objects.unscoped() if tenant_filter is None else RoleAssignment.objects.for_tenant(tenant_filter)
+    )
     return Prefetch("role_assignments", queryset=qs.select_related("role").order_by("role__slug"))
 
 
@@ -56,8 +58,14 @@ def get_member_for(*, tenant: Tenant, member_id: UUID) -> TenantUser:
 
 
 def audit_log_list(
-    *, tenant: Tenant, since: datetime | None = None, until: datetime | None = None,
-    action: str = "", actor: UUID | None = None, target_type: str = "", target_id: str = "",
+    *,
+    tenant: Tenant,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    action: str = "",
+    actor: UUID | None = None,
+    target_type: str = "",
+    target_id: str = "",
 ) -> QuerySet[AuditLog]:
     qs = AuditLog.objects.for_tenant(tenant)
     if since:

@@ -24,9 +24,9 @@ def backoff_seconds(retries: int) -> int:
 
 @shared_task(bind=True, queue="default", acks_late=True, max_retries=8)
 def deliver_magic_link(self, link_id: str) -> None:  # type: ignore[no-untyped-def]
-    link = MagicLinkToken.objects.select_related("membership__tenant", "membership__invited_by").filter(
-        id=link_id
-    ).first()
+    link = (
+        MagicLinkToken.objects.select_related("membership__tenant", "membership__invited_by").filter(id=link_id).first()
+    )
     if link is None:
         return
     secret = magic_link_mint(link=link)

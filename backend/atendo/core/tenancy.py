@@ -57,7 +57,7 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     def _chain(self) -> Self:
-        clone = super()._chain()
+        clone = super()._chain()  # type: ignore[misc]
         clone._tenant_scope_checked = self._tenant_scope_checked
         return clone
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -38,7 +36,7 @@ class RefreshSerializer(StrictSerializer):
 
 class MagicLinkApi(ApiView):
     access = Public("Anyone may ask for a sign-in link; the answer never reveals if the address exists.")
-    authentication_classes: ClassVar = []
+    authentication_classes = []
     schema_tags = ("auth",)
 
     @extend_schema(request=MagicLinkRequestSerializer, responses={202: MagicLinkAcceptedSerializer})
@@ -53,7 +51,7 @@ class MagicLinkApi(ApiView):
 
 class TokenExchangeApi(ApiView):
     access = Public("Trades a magic-link secret for tokens; the secret is the credential.")
-    authentication_classes: ClassVar = []
+    authentication_classes = []
     schema_tags = ("auth",)
 
     @extend_schema(request=TokenExchangeSerializer, responses={200: TokenPairSerializer})
@@ -65,7 +63,7 @@ class TokenExchangeApi(ApiView):
 
 class TokenRefreshApi(ApiView):
     access = Public("The refresh token in the body is the credential.")
-    authentication_classes: ClassVar = []
+    authentication_classes = []
     schema_tags = ("auth",)
 
     @extend_schema(request=RefreshSerializer, responses={200: TokenPairSerializer})
@@ -82,5 +80,5 @@ class LogoutApi(ApiView):
     @extend_schema(request=RefreshSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         data = self.validate(RefreshSerializer, request.data)
-        auth_services.logout(refresh=data["refresh"], user=request.user, context=self.context())
+        auth_services.logout(refresh=data["refresh"], user=self.user, context=self.context())
         return Response(status=status.HTTP_204_NO_CONTENT)

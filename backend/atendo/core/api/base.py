@@ -23,7 +23,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, NotFoundError
-from atendo.core.models import Tenant, TenantUser
+from atendo.core.models import Tenant, TenantUser, User
 from atendo.core.services.audit import RequestContext
 from atendo.core.tenancy import resolve_tenant_from_request
 
@@ -90,9 +90,10 @@ class TenantPermission(Authenticated):
             # Same answer as an unknown tenant: membership elsewhere is not disclosed.
             raise NotFoundError(_("Workspace not found."), code="tenant_not_found")
         member.tenant = tenant
-        request.tenant = tenant  # type: ignore[attr-defined]
-        request.member = member  # type: ignore[attr-defined]
-        ensure_can(member, self.permission_for(request.method or "GET"))
+        view.tenant = tenant
+        view.member = member
+        # The tenant row is the object: guardian grants on it count too.
+        ensure_can(member, self.permission_for(request.method or "GET"), tenant)
 
     def describe(self) -> str:
         return f"TenantPermission({self.permission!r})"
@@ -145,13 +146,18 @@ class StrictSerializer(serializers.Serializer):
     """Input serializer that refuses fields it does not know (typos must not pass silently)."""
 
     def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [serializers.ErrorDetail(_("Unknown field."), code="unknown_field")] for name in sorted(unknown)}
-                )
-        return super().to_internal_value(data)
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {name: [serializers.ErrorDetail(_("Unknown field."), code="unknown_field")] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if isinstance(exc.detail, dict):
+                errors = {**exc.detail, **errors}  # type: ignore[dict-item]
+            else:
+                raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class Cursor(CursorPagination):
@@ -162,9 +168,19 @@ class Cursor(CursorPagination):
 
 
 class ApiView(APIView):
-    authentication_classes: ClassVar = [JWTAuthentication]
-    permission_classes: ClassVar = [DeclaredAccess]
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [DeclaredAccess]
     access: ClassVar[Access | None] = None
+    # Set by TenantPermission before the handler runs (tenant-scoped views only).
+    tenant: Tenant
+    member: TenantUser
+
+    @property
+    def user(self) -> User:
+        """The signed-in user (views declaring Authenticated or TenantPermission access)."""
+        user = self.request.user
+        assert isinstance(user, User)
+        return user
 
     def validate(self, serializer_class: type[S], data: Any, **kwargs: Any) -> dict[str, Any]:
         serializer = serializer_class(data=data, context={"request": self.request, "view": self}, **kwargs)
@@ -174,12 +190,18 @@ class ApiView(APIView):
     def context(self) -> RequestContext:
         return RequestContext.from_request(self.request)
 
-    def paginated(self, queryset: QuerySet[Any], serializer_class: type[serializers.Serializer],
-                  ordering: str | tuple[str, ...] = "-created_at") -> Response:
+    def paginated(
+        self,
+        queryset: QuerySet[Any],
+        serializer_class: type[serializers.Serializer],
+        ordering: str | tuple[str, ...] = "-created_at",
+    ) -> Response:
         paginator = Cursor()
-        paginator.ordering = ordering
+        paginator.ordering = ordering  # type: ignore[assignment]
         page = paginator.paginate_queryset(queryset, self.request, view=self)
-        return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": self.request}).data)
+        return paginator.get_paginated_response(
+            serializer_class(page, many=True, context={"request": self.request}).data
+        )
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

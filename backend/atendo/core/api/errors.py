@@ -20,7 +20,7 @@ class ErrorSerializer(serializers.Serializer):
 
     code = serializers.CharField(help_text="Stable machine-readable error code.")
     message = serializers.CharField(help_text="Human-readable message in the request's language.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a declared field named "fields"
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Per-field messages for validation errors; empty otherwise.",
     )
@@ -75,22 +75,29 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ApplicationError):
         if isinstance(exc, RateLimitedError):
             headers["Retry-After"] = str(exc.retry_after)
-        return Response(error_body(exc.code, exc.message, _flatten(exc.fields)), status=exc.status_code,
-                         headers=headers)
+        return Response(
+            error_body(exc.code, exc.message, _flatten(exc.fields)), status=exc.status_code, headers=headers
+        )
     if isinstance(exc, exceptions.ValidationError):
         return Response(
-            error_body(_validation_code(exc), _("Some fields are not valid."), _flatten(exc.detail)
-                       if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)}),
+            error_body(
+                _validation_code(exc),
+                _("Some fields are not valid."),
+                _flatten(exc.detail) if isinstance(exc.detail, dict) else {"non_field_errors": _flatten(exc.detail)},
+            ),
             status=400,
         )
     if isinstance(exc, InvalidToken):
-        return Response(error_body("token_invalid", _("The access token is not valid or has expired.")),
-                        status=401, headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        return Response(
+            error_body("token_invalid", _("The access token is not valid or has expired.")),
+            status=401,
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )
     if isinstance(exc, exceptions.Throttled):
-        if exc.wait:
-            headers["Retry-After"] = str(int(exc.wait))
-        return Response(error_body("throttled", _("Too many requests. Please slow down.")), status=429,
-                        headers=headers)
+        wait = getattr(exc, "wait", None)
+        if wait:
+            headers["Retry-After"] = str(int(wait))
+        return Response(error_body("throttled", _("Too many requests. Please slow down.")), status=429, headers=headers)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body("payload_too_large", _("The request body is too large.")), status=413)
     if isinstance(exc, Http404):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.db import connection
 from drf_spectacular.utils import extend_schema
@@ -26,7 +24,7 @@ class ClientConfigSerializer(serializers.Serializer):
 
 class HealthApi(ApiView):
     access = Public("Liveness probe for load balancers and the dev supervisor.")
-    authentication_classes: ClassVar = []
+    authentication_classes = []
     schema_tags = ("meta",)
 
     @extend_schema(responses={200: HealthSerializer})
@@ -38,13 +36,15 @@ class HealthApi(ApiView):
 
 class ClientConfigApi(ApiView):
     access = Public("The web app reads it before sign-in.")
-    authentication_classes: ClassVar = []
+    authentication_classes = []
     schema_tags = ("meta",)
 
     @extend_schema(responses={200: ClientConfigSerializer})
     def get(self, request: Request) -> Response:
-        return Response({
-            "websocket_url": settings.WEBSOCKET_URL,
-            "signup_enabled": settings.SIGNUP_ENABLED,
-            "languages": ["pt-BR", "en", "es"],
-        })
+        return Response(
+            {
+                "websocket_url": settings.WEBSOCKET_URL,
+                "signup_enabled": settings.SIGNUP_ENABLED,
+                "languages": ["pt-BR", "en", "es"],
+            }
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -12,7 +12,7 @@ from atendo.core.api.errors import ErrorSerializer
 
 
 class AtendoAutoSchema(AutoSchema):
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         access = getattr(self.view, "access", None)
         codes = ["400", "429"] if self.method in ("POST", "PUT", "PATCH") else []

@@ -12,10 +12,9 @@ from atendo.core.api.base import StrictSerializer
 from atendo.core.models import AuditLog, Locale, Role, RoleAssignment, ScopeType, Tenant, TenantDomain, TenantUser
 
 
-def validate_timezone_name(value: str) -> str:
+def validate_timezone_name(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise serializers.ValidationError(_("Unknown time zone."), code="invalid_timezone")
-    return value
 
 
 class TenantSummarySerializer(serializers.ModelSerializer):
@@ -54,7 +53,8 @@ class DomainSerializer(serializers.ModelSerializer):
 
 class DomainCreateSerializer(StrictSerializer):
     hostname = serializers.RegexField(
-        r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$", max_length=253,
+        r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$",
+        max_length=253,
         error_messages={"invalid": _("Enter a valid host name, like atendimento.example.com.")},
     )
     is_primary = serializers.BooleanField(default=False)
@@ -132,8 +132,18 @@ class AuditLogSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditLog
-        fields = ("id", "action", "actor", "actor_email", "target_type", "target_id", "changes", "ip",
-                  "user_agent", "created_at")
+        fields = (
+            "id",
+            "action",
+            "actor",
+            "actor_email",
+            "target_type",
+            "target_id",
+            "changes",
+            "ip",
+            "user_agent",
+            "created_at",
+        )
 
 
 class AuditLogFilterSerializer(StrictSerializer):
@@ -158,5 +168,7 @@ class AuditLogFilterSerializer(StrictSerializer):
 def role_lookup(roles: dict[str, Role], slug: str) -> Role:
     role = roles.get(slug)
     if role is None:
-        raise serializers.ValidationError({"roles": [_("Unknown role: %(slug)s.") % {"slug": slug}]}, code="unknown_role")
+        raise serializers.ValidationError(
+            {"roles": [_("Unknown role: %(slug)s.") % {"slug": slug}]}, code="unknown_role"
+        )
     return role

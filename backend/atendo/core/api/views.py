@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -29,8 +30,6 @@ from atendo.core.api.serializers import (
     TenantUpdateSerializer,
     role_lookup,
 )
-from django.utils.translation import gettext as _
-
 from atendo.core.errors import ApplicationError
 from atendo.core.models import Role, Tenant
 from atendo.core.services import members as member_services
@@ -41,7 +40,9 @@ from atendo.core.services.members import RoleGrant
 def _role_grants(tenant: Tenant, items: list[dict[str, Any]]) -> list[RoleGrant]:
     roles = {role.slug: role for role in Role.objects.for_tenant(tenant)}
     return [
-        RoleGrant(role=role_lookup(roles, item["role"]), scope_type=item.get("scope_type"), scope_id=item.get("scope_id"))
+        RoleGrant(
+            role=role_lookup(roles, item["role"]), scope_type=item.get("scope_type"), scope_id=item.get("scope_id")
+        )
         for item in items
     ]
 
@@ -52,15 +53,20 @@ class TenantListApi(ApiView):
 
     @extend_schema(operation_id="tenants_list", responses={200: page_of(TenantSerializer)})
     def get(self, request: Request) -> Response:
-        return self.paginated(selectors.tenant_list_for_user(user=request.user), TenantSerializer,
-                              ordering=("-created_at", "-id"))
+        return self.paginated(
+            selectors.tenant_list_for_user(user=self.user), TenantSerializer, ordering=("-created_at", "-id")
+        )
 
     @extend_schema(request=TenantCreateSerializer, responses={201: TenantSerializer})
     def post(self, request: Request) -> Response:
         data = self.validate(TenantCreateSerializer, request.data)
         tenant = tenant_services.tenant_create(
-            creator=request.user, name=data["name"], slug=data["slug"], timezone_name=data["timezone"],
-            locale=data["locale"], context=self.context(),
+            creator=self.user,
+            name=data["name"],
+            slug=data["slug"],
+            timezone_name=data["timezone"],
+            locale=data["locale"],
+            context=self.context(),
         )
         return Response(TenantSerializer(tenant).data, status=status.HTTP_201_CREATED)
 
@@ -71,13 +77,12 @@ class TenantDetailApi(ApiView):
 
     @extend_schema(responses={200: TenantSerializer})
     def get(self, request: Request, tenant_id: UUID) -> Response:
-        return Response(TenantSerializer(request.tenant).data)
+        return Response(TenantSerializer(self.tenant).data)
 
     @extend_schema(request=TenantUpdateSerializer, responses={200: TenantSerializer})
     def patch(self, request: Request, tenant_id: UUID) -> Response:
         data = self.validate(TenantUpdateSerializer, request.data)
-        tenant = tenant_services.tenant_update(tenant=request.tenant, actor=request.member, data=data,
-                                               context=self.context())
+        tenant = tenant_services.tenant_update(tenant=self.tenant, actor=self.member, data=data, context=self.context())
         return Response(TenantSerializer(tenant).data)
 
 
@@ -87,14 +92,14 @@ class DomainListApi(ApiView):
 
     @extend_schema(operation_id="tenants_domains_list", responses={200: page_of(DomainSerializer)})
     def get(self, request: Request, tenant_id: UUID) -> Response:
-        return self.paginated(selectors.domain_list(tenant=request.tenant), DomainSerializer,
-                              ordering=("-created_at", "-id"))
+        return self.paginated(
+            selectors.domain_list(tenant=self.tenant), DomainSerializer, ordering=("-created_at", "-id")
+        )
 
     @extend_schema(request=DomainCreateSerializer, responses={201: DomainSerializer})
     def post(self, request: Request, tenant_id: UUID) -> Response:
         data = self.validate(DomainCreateSerializer, request.data)
-        domain = tenant_services.domain_add(tenant=request.tenant, actor=request.member, context=self.context(),
-                                            **data)
+        domain = tenant_services.domain_add(tenant=self.tenant, actor=self.member, context=self.context(), **data)
         return Response(DomainSerializer(domain).data, status=status.HTTP_201_CREATED)
 
 
@@ -104,8 +109,9 @@ class DomainDetailApi(ApiView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, tenant_id: UUID, domain_id: UUID) -> Response:
-        tenant_services.domain_remove(tenant=request.tenant, actor=request.member, domain_id=domain_id,
-                                      context=self.context())
+        tenant_services.domain_remove(
+            tenant=self.tenant, actor=self.member, domain_id=domain_id, context=self.context()
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -114,12 +120,18 @@ class MeApi(ApiView):
     schema_tags = ("users",)
 
     def _render(self, request: Request) -> Response:
-        user = request.user
-        return Response(MeSerializer({
-            "id": user.id, "email": user.email, "name": user.name,
-            "preferred_language": user.preferred_language,
-            "memberships": selectors.user_memberships(user=user),
-        }).data)
+        user = self.user
+        return Response(
+            MeSerializer(
+                {
+                    "id": user.id,
+                    "email": user.email,
+                    "name": user.name,
+                    "preferred_language": user.preferred_language,
+                    "memberships": selectors.user_memberships(user=user),
+                }
+            ).data
+        )
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request: Request) -> Response:
@@ -128,7 +140,7 @@ class MeApi(ApiView):
     @extend_schema(request=MeUpdateSerializer, responses={200: MeSerializer})
     def patch(self, request: Request) -> Response:
         data = self.validate(MeUpdateSerializer, request.data)
-        member_services.user_update_profile(user=request.user, context=self.context(), **data)
+        member_services.user_update_profile(user=self.user, context=self.context(), **data)
         return self._render(request)
 
 
@@ -149,7 +161,7 @@ class MemberListApi(ApiView):
         if status_filter not in ("", "invited", "active", "disabled"):
             raise ApplicationError(_("Unknown status."), code="invalid", fields={"status": [_("Unknown status.")]})
         members = selectors.member_list(
-            tenant=request.tenant, status=status_filter, search=request.query_params.get("search", "")[:100]
+            tenant=self.tenant, status=status_filter, search=request.query_params.get("search", "")[:100]
         )
         return self.paginated(members, MemberSerializer, ordering=("-created_at", "-id"))
 
@@ -157,11 +169,17 @@ class MemberListApi(ApiView):
     def post(self, request: Request, tenant_slug: str) -> Response:
         data = self.validate(MemberInviteSerializer, request.data)
         member = member_services.member_invite(
-            tenant=request.tenant, actor=request.member, email=data["email"], display_name=data["display_name"],
-            grants=_role_grants(request.tenant, data["roles"]), context=self.context(),
+            tenant=self.tenant,
+            actor=self.member,
+            email=data["email"],
+            display_name=data["display_name"],
+            grants=_role_grants(self.tenant, data["roles"]),
+            context=self.context(),
         )
-        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member.id)).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            MemberSerializer(selectors.get_member_for(tenant=self.tenant, member_id=member.id)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MemberDetailApi(ApiView):
@@ -170,24 +188,28 @@ class MemberDetailApi(ApiView):
 
     @extend_schema(responses={200: MemberSerializer})
     def get(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
-        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member_id)).data)
+        return Response(MemberSerializer(selectors.get_member_for(tenant=self.tenant, member_id=member_id)).data)
 
     @extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer})
     def patch(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
-        member = selectors.get_member_for(tenant=request.tenant, member_id=member_id)
+        member = selectors.get_member_for(tenant=self.tenant, member_id=member_id)
         data = self.validate(MemberUpdateSerializer, request.data)
-        grants = _role_grants(request.tenant, data["roles"]) if "roles" in data else None
+        grants = _role_grants(self.tenant, data["roles"]) if "roles" in data else None
         member_services.member_update(
-            tenant=request.tenant, actor=request.member, member=member, display_name=data.get("display_name"),
-            status=data.get("status"), grants=grants, context=self.context(),
+            tenant=self.tenant,
+            actor=self.member,
+            member=member,
+            display_name=data.get("display_name"),
+            status=data.get("status"),
+            grants=grants,
+            context=self.context(),
         )
-        return Response(MemberSerializer(selectors.get_member_for(tenant=request.tenant, member_id=member_id)).data)
+        return Response(MemberSerializer(selectors.get_member_for(tenant=self.tenant, member_id=member_id)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
-        member = selectors.get_member_for(tenant=request.tenant, member_id=member_id)
-        member_services.member_remove(tenant=request.tenant, actor=request.member, member=member,
-                                      context=self.context())
+        member = selectors.get_member_for(tenant=self.tenant, member_id=member_id)
+        member_services.member_remove(tenant=self.tenant, actor=self.member, member=member, context=self.context())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -213,5 +235,5 @@ class AuditLogListApi(ApiView):
         filters = self.validate(AuditLogFilterSerializer, request.query_params)
         filters.pop("cursor", None)
         filters.pop("page_size", None)
-        logs = selectors.audit_log_list(tenant=request.tenant, **filters)
+        logs = selectors.audit_log_list(tenant=self.tenant, **filters)
         return self.paginated(logs, AuditLogSerializer, ordering=("-created_at", "-id"))

@@ -115,11 +115,18 @@ class PresenceConsumer(TenantConsumer):
         await presence_touch(self.redis, tenant_id, member_id, self.channel_name)
         online = sorted(await online_member_ids_async(self.redis, tenant_id))
         await self.send_json({"event": "presence.snapshot", "tenant_id": str(tenant_id), "online": online})
-        await self.channel_layer.group_send(groups.presence(tenant_id), {
-            "type": "event.forward",
-            "payload": {"event": "presence.changed", "tenant_id": str(tenant_id), "member_id": str(member_id),
-                        "online": True},
-        })
+        await self.channel_layer.group_send(
+            groups.presence(tenant_id),
+            {
+                "type": "event.forward",
+                "payload": {
+                    "event": "presence.changed",
+                    "tenant_id": str(tenant_id),
+                    "member_id": str(member_id),
+                    "online": True,
+                },
+            },
+        )
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":
@@ -130,10 +137,17 @@ class PresenceConsumer(TenantConsumer):
         if hasattr(self, "member") and hasattr(self, "redis"):
             tenant_id, member_id = self.member.tenant_id, self.member.id
             if await presence_leave(self.redis, tenant_id, member_id, self.channel_name):
-                await self.channel_layer.group_send(groups.presence(tenant_id), {
-                    "type": "event.forward",
-                    "payload": {"event": "presence.changed", "tenant_id": str(tenant_id),
-                                "member_id": str(member_id), "online": False},
-                })
+                await self.channel_layer.group_send(
+                    groups.presence(tenant_id),
+                    {
+                        "type": "event.forward",
+                        "payload": {
+                            "event": "presence.changed",
+                            "tenant_id": str(tenant_id),
+                            "member_id": str(member_id),
+                            "online": False,
+                        },
+                    },
+                )
             await self.redis.aclose()
         await super().disconnect(code)

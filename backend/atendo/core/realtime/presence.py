@@ -28,12 +28,11 @@ async def presence_touch(client: aioredis.Redis, tenant_id: UUID | str, member_i
     await client.zadd(_key(tenant_id), {_entry(member_id, connection): time.time()})
 
 
-async def presence_leave(client: aioredis.Redis, tenant_id: UUID | str, member_id: UUID | str,
-                         connection: str) -> bool:
+async def presence_leave(client: aioredis.Redis, tenant_id: UUID | str, member_id: UUID | str, connection: str) -> bool:
     """Remove one socket; True when the member has no other live socket left."""
     key = _key(tenant_id)
     await client.zrem(key, _entry(member_id, connection))
-    live = await client.zrangebyscore(key, time.time() - PRESENCE_TTL_SECONDS, "+inf")
+    live: list[bytes] = await client.zrangebyscore(key, time.time() - PRESENCE_TTL_SECONDS, "+inf")  # type: ignore[assignment]
     prefix = f"{member_id}|".encode()
     return not any(entry.startswith(prefix) for entry in live)
 
@@ -43,7 +42,10 @@ def _member_ids(entries: list[bytes]) -> set[str]:
 
 
 async def online_member_ids_async(client: aioredis.Redis, tenant_id: UUID | str) -> set[str]:
-    return _member_ids(await client.zrangebyscore(_key(tenant_id), time.time() - PRESENCE_TTL_SECONDS, "+inf"))
+    entries: list[bytes] = await client.zrangebyscore(  # type: ignore[assignment]
+        _key(tenant_id), time.time() - PRESENCE_TTL_SECONDS, "+inf"
+    )
+    return _member_ids(entries)
 
 
 def online_member_ids(tenant_id: UUID | str) -> set[str]:
@@ -51,6 +53,7 @@ def online_member_ids(tenant_id: UUID | str) -> set[str]:
     try:
         key = _key(tenant_id)
         client.zremrangebyscore(key, "-inf", time.time() - PRESENCE_TTL_SECONDS)
-        return _member_ids(client.zrangebyscore(key, time.time() - PRESENCE_TTL_SECONDS, "+inf"))
+        entries: list[bytes] = client.zrangebyscore(key, time.time() - PRESENCE_TTL_SECONDS, "+inf")  # type: ignore[assignment]
+        return _member_ids(entries)
     finally:
         client.close()

@@ -27,7 +27,7 @@ from rest_framework_simplejwt.tokens import RefreshToken, Token
 
 from atendo.core.errors import ApplicationError, RateLimitedError
 from atendo.core.events import publish
-from atendo.core.models import Locale, MagicLinkToken, TenantUser, User
+from atendo.core.models import Locale, MagicLinkToken, Tenant, TenantUser, User
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
 from atendo.core.services.events import MemberChanged
 
@@ -65,16 +65,21 @@ def _memberships_for_audit(user: User) -> list[TenantUser]:
     )
 
 
-def _audit_for_user(*, user: User | None, email: str, action: str, changes: dict[str, Any],
-                    context: RequestContext) -> None:
+def _audit_for_user(
+    *, user: User | None, email: str, action: str, changes: dict[str, Any], context: RequestContext
+) -> None:
     """Account-level events are written to each tenant the person belongs to (so its admins
     see their members' logins), or once without a tenant when they belong to none."""
-    memberships = _memberships_for_audit(user) if user else []
-    for member in memberships or [None]:
+    tenants: list[Tenant | None] = [m.tenant for m in _memberships_for_audit(user)] if user else []
+    for tenant in tenants or [None]:
         audit_record(
-            tenant=member.tenant if member else None, actor=user, action=action,
-            target_type="user", target_id=str(user.pk) if user else email,
-            changes=changes, context=context,
+            tenant=tenant,
+            actor=user,
+            action=action,
+            target_type="user",
+            target_id=str(user.pk) if user else email,
+            changes=changes,
+            context=context,
         )
 
 
@@ -88,10 +93,14 @@ def magic_link_request(*, email: str, language: str | None, context: RequestCont
     """Ask for a login (or sign-up) link. Silently does nothing for disabled accounts or, with
     sign-up off, unknown addresses; the caller answers the same way in every case."""
     email = email.strip().lower()
-    rate_limit_hit(key=f"magic:ip:{context.ip}", limit=settings.MAGIC_LINK_RATE_PER_IP,
-                   window=settings.MAGIC_LINK_RATE_WINDOW)
-    rate_limit_hit(key=f"magic:email:{hash_secret(email)}", limit=settings.MAGIC_LINK_RATE_PER_EMAIL,
-                   window=settings.MAGIC_LINK_RATE_WINDOW)
+    rate_limit_hit(
+        key=f"magic:ip:{context.ip}", limit=settings.MAGIC_LINK_RATE_PER_IP, window=settings.MAGIC_LINK_RATE_WINDOW
+    )
+    rate_limit_hit(
+        key=f"magic:email:{hash_secret(email)}",
+        limit=settings.MAGIC_LINK_RATE_PER_EMAIL,
+        window=settings.MAGIC_LINK_RATE_WINDOW,
+    )
     user = User.objects.filter(email__iexact=email).first()
     purpose: str | None
     if user is not None:
@@ -103,20 +112,33 @@ def magic_link_request(*, email: str, language: str | None, context: RequestCont
     with transaction.atomic():
         if purpose is not None:
             link = MagicLinkToken.objects.create(
-                email=email, user=user, purpose=purpose, language=link_language,
-                expires_at=timezone.now() + settings.MAGIC_LINK_TTL, requested_ip=context.ip,
+                email=email,
+                user=user,
+                purpose=purpose,
+                language=link_language,
+                expires_at=timezone.now() + settings.MAGIC_LINK_TTL,
+                requested_ip=context.ip,
             )
             _enqueue_delivery(link)
-        _audit_for_user(user=user, email=email, action="auth.magic_link_requested",
-                        changes={"purpose": purpose or "none"}, context=context)
+        _audit_for_user(
+            user=user,
+            email=email,
+            action="auth.magic_link_requested",
+            changes={"purpose": purpose or "none"},
+            context=context,
+        )
 
 
 def magic_link_issue_invite(*, member: TenantUser, ip: str | None = None) -> MagicLinkToken:
     """Called inside `member_invite`'s transaction."""
     link = MagicLinkToken.objects.create(
-        email=member.user.email, user=member.user, purpose=MagicLinkToken.Purpose.INVITE,
-        membership=member, language=member.user.preferred_language,
-        expires_at=timezone.now() + max(settings.MAGIC_LINK_TTL, timedelta(days=7)), requested_ip=ip,
+        email=member.user.email,
+        user=member.user,
+        purpose=MagicLinkToken.Purpose.INVITE,
+        membership=member,
+        language=member.user.preferred_language,
+        expires_at=timezone.now() + max(settings.MAGIC_LINK_TTL, timedelta(days=7)),
+        requested_ip=ip,
     )
     _enqueue_delivery(link)
     return link
@@ -152,8 +174,11 @@ def _issue_tokens(user: User) -> TokenPair:
 def magic_link_exchange(*, secret: str, context: RequestContext = SYSTEM) -> tuple[User, TokenPair]:
     """Trade a magic-link secret for a JWT pair. Single use; accepts pending invitations,
     since following the link proves the address."""
-    rate_limit_hit(key=f"exchange:ip:{context.ip}", limit=settings.TOKEN_EXCHANGE_RATE_PER_IP,
-                   window=settings.MAGIC_LINK_RATE_WINDOW)
+    rate_limit_hit(
+        key=f"exchange:ip:{context.ip}",
+        limit=settings.TOKEN_EXCHANGE_RATE_PER_IP,
+        window=settings.MAGIC_LINK_RATE_WINDOW,
+    )
     now = timezone.now()
     with transaction.atomic():
         link = MagicLinkToken.objects.select_for_update().filter(token_hash=hash_secret(secret)).first()
@@ -169,9 +194,7 @@ def magic_link_exchange(*, secret: str, context: RequestContext = SYSTEM) -> tup
         if not user.is_active:
             raise ApplicationError(_("This account is disabled."), code="account_disabled")
         accepted = list(
-            TenantUser.objects.unscoped()
-            .filter(user=user, status=TenantUser.Status.INVITED)
-            .select_for_update()
+            TenantUser.objects.unscoped().filter(user=user, status=TenantUser.Status.INVITED).select_for_update()
         )
         for member in accepted:
             member.status = TenantUser.Status.ACTIVE
@@ -182,8 +205,9 @@ def magic_link_exchange(*, secret: str, context: RequestContext = SYSTEM) -> tup
         tokens = _issue_tokens(user)
         user.last_login = now
         user.save(update_fields=["last_login"])
-        _audit_for_user(user=user, email=user.email, action="auth.login",
-                        changes={"purpose": link.purpose}, context=context)
+        _audit_for_user(
+            user=user, email=user.email, action="auth.login", changes={"purpose": link.purpose}, context=context
+        )
     return user, tokens
 
 
@@ -210,8 +234,8 @@ def token_refresh(*, refresh: str, context: RequestContext = SYSTEM) -> TokenPai
     try:
         # Signature, expiry and type, but not the blacklist: a blacklisted token is handled
         # below as a reuse, not as a mere invalid token.
-        token = RefreshToken(refresh, verify=False)
-        token.get_token_backend().decode(refresh, verify=True)
+        token = RefreshToken(refresh, verify=False)  # type: ignore[arg-type]
+        token.get_token_backend().decode(refresh, verify=True)  # type: ignore[arg-type]
         Token.verify(token)
     except (TokenError, TokenBackendError) as exc:
         raise ApplicationError(_("The session token is not valid."), code="token_invalid") from exc
@@ -232,7 +256,7 @@ def token_refresh(*, refresh: str, context: RequestContext = SYSTEM) -> TokenPai
 
 def logout(*, refresh: str, user: User, context: RequestContext = SYSTEM) -> None:
     try:
-        token = RefreshToken(refresh)
+        token = RefreshToken(refresh)  # type: ignore[arg-type]
     except TokenError as exc:
         raise ApplicationError(_("The session token is not valid."), code="token_invalid") from exc
     if str(token.get(settings.SIMPLE_JWT["USER_ID_CLAIM"])) != str(user.pk):

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from atendo.core.access import ensure_can, forget_grants, member_grants
 from atendo.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from atendo.core.events import publish
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantUser, User
 from atendo.core.permissions import OWNER_ROLE
-from atendo.core.events import publish
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
 from atendo.core.services.events import MemberChanged
 
@@ -48,9 +48,7 @@ def _active_owner_count(tenant: Tenant) -> int:
 
 def _ensure_an_owner_remains(tenant: Tenant) -> None:
     if _active_owner_count(tenant) == 0:
-        raise ConflictError(
-            _("A workspace must keep at least one active owner."), code="last_owner"
-        )
+        raise ConflictError(_("A workspace must keep at least one active owner."), code="last_owner")
 
 
 def _replace_roles(*, tenant: Tenant, member: TenantUser, grants: list[RoleGrant]) -> None:
@@ -65,7 +63,12 @@ def _replace_roles(*, tenant: Tenant, member: TenantUser, grants: list[RoleGrant
 
 
 def member_invite(
-    *, tenant: Tenant, actor: TenantUser, email: str, grants: list[RoleGrant], display_name: str = "",
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    email: str,
+    grants: list[RoleGrant],
+    display_name: str = "",
     context: RequestContext = SYSTEM,
 ) -> TenantUser:
     """Invite someone by e-mail. A user is created for an unknown address; the invitee gets a
@@ -74,28 +77,37 @@ def member_invite(
 
     ensure_can(actor, "member.invite", tenant)
     if not grants:
-        raise ApplicationError(_("Give the new member at least one role."), code="role_required",
-                               fields={"roles": [_("This field is required.")]})
+        raise ApplicationError(
+            _("Give the new member at least one role."),
+            code="role_required",
+            fields={"roles": [_("This field is required.")]},
+        )
     if not member_grants(actor).allows("member.manage") and any(g.role.slug in ("owner", "admin") for g in grants):
         raise PermissionDeniedError(_("Your role cannot grant this role."), code="role_not_grantable")
     if any(g.role.slug == OWNER_ROLE for g in grants):
         _ensure_owner(actor)
     email = email.strip().lower()
     with transaction.atomic():
-        user, _created = User.objects.get_or_create(
-            email=email, defaults={"preferred_language": tenant.locale}
-        )
+        user, _created = User.objects.get_or_create(email=email, defaults={"preferred_language": tenant.locale})
         if TenantUser.objects.for_tenant(tenant).filter(user=user).exists():
-            raise ConflictError(_("This person is already a member."), code="already_member",
-                                fields={"email": [_("Already a member.")]})
+            raise ConflictError(
+                _("This person is already a member."), code="already_member", fields={"email": [_("Already a member.")]}
+            )
         member = TenantUser.objects.create(
-            tenant=tenant, user=user, invited_by=actor, status=TenantUser.Status.INVITED,
+            tenant=tenant,
+            user=user,
+            invited_by=actor,
+            status=TenantUser.Status.INVITED,
             display_name=display_name or user.name or email.split("@")[0],
         )
         _replace_roles(tenant=tenant, member=member, grants=grants)
         audit_record(
-            tenant=tenant, actor=actor.user, action="member.invited", target=member,
-            changes={"email": email, "roles": [g.describe() for g in grants]}, context=context,
+            tenant=tenant,
+            actor=actor.user,
+            action="member.invited",
+            target=member,
+            changes={"email": email, "roles": [g.describe() for g in grants]},
+            context=context,
         )
         magic_link_issue_invite(member=member, ip=context.ip)
         publish(MemberChanged(tenant_id=tenant.id, member_id=member.id, change="invited"))
@@ -103,23 +115,34 @@ def member_invite(
 
 
 def member_update(
-    *, tenant: Tenant, actor: TenantUser, member: TenantUser, display_name: str | None = None,
-    status: str | None = None, grants: list[RoleGrant] | None = None, context: RequestContext = SYSTEM,
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    member: TenantUser,
+    display_name: str | None = None,
+    status: str | None = None,
+    grants: list[RoleGrant] | None = None,
+    context: RequestContext = SYSTEM,
 ) -> TenantUser:
     ensure_can(actor, "member.manage", tenant)
     changes: dict[str, Any] = {}
     with transaction.atomic():
         # Serialise changes to one tenant's memberships so the last-owner check is reliable.
         Tenant.objects.select_for_update().filter(id=tenant.id).first()
-        if OWNER_ROLE in member_grants(member).role_slugs or (grants and any(g.role.slug == OWNER_ROLE for g in grants)):
+        if OWNER_ROLE in member_grants(member).role_slugs or (
+            grants and any(g.role.slug == OWNER_ROLE for g in grants)
+        ):
             _ensure_owner(actor)
         if display_name is not None and display_name != member.display_name:
             changes["display_name"] = {"from": member.display_name, "to": display_name}
             member.display_name = display_name
         if status is not None and status != member.status:
             if status == TenantUser.Status.INVITED:
-                raise ApplicationError(_("A member cannot be set back to invited."), code="invalid_status",
-                                       fields={"status": [_("Not allowed.")]})
+                raise ApplicationError(
+                    _("A member cannot be set back to invited."),
+                    code="invalid_status",
+                    fields={"status": [_("Not allowed.")]},
+                )
             changes["status"] = {"from": member.status, "to": status}
             member.status = status
         member.save(update_fields=["display_name", "status", "updated_at"])
@@ -129,15 +152,19 @@ def member_update(
             changes["roles"] = {"from": before, "to": [g.describe() for g in grants]}
         _ensure_an_owner_remains(tenant)
         if changes:
-            audit_record(tenant=tenant, actor=actor.user, action="member.updated", target=member,
-                         changes=changes, context=context)
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="member.updated",
+                target=member,
+                changes=changes,
+                context=context,
+            )
             publish(MemberChanged(tenant_id=tenant.id, member_id=member.id, change="updated"))
     return member
 
 
-def member_remove(
-    *, tenant: Tenant, actor: TenantUser, member: TenantUser, context: RequestContext = SYSTEM
-) -> None:
+def member_remove(*, tenant: Tenant, actor: TenantUser, member: TenantUser, context: RequestContext = SYSTEM) -> None:
     ensure_can(actor, "member.manage", tenant)
     with transaction.atomic():
         Tenant.objects.select_for_update().filter(id=tenant.id).first()
@@ -146,13 +173,23 @@ def member_remove(
         member_id, email = member.id, member.user.email
         member.delete()
         _ensure_an_owner_remains(tenant)
-        audit_record(tenant=tenant, actor=actor.user, action="member.removed", target_type="tenantuser",
-                     target_id=str(member_id), changes={"email": email}, context=context)
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="member.removed",
+            target_type="tenantuser",
+            target_id=str(member_id),
+            changes={"email": email},
+            context=context,
+        )
         publish(MemberChanged(tenant_id=tenant.id, member_id=member_id, change="removed"))
 
 
 def user_update_profile(
-    *, user: User, name: str | None = None, preferred_language: str | None = None,
+    *,
+    user: User,
+    name: str | None = None,
+    preferred_language: str | None = None,
     context: RequestContext = SYSTEM,
 ) -> User:
     changes: dict[str, Any] = {}
@@ -165,6 +202,7 @@ def user_update_profile(
     if changes:
         with transaction.atomic():
             user.save(update_fields=["name", "preferred_language"])
-            audit_record(tenant=None, actor=user, action="user.profile_updated", target=user,
-                         changes=changes, context=context)
+            audit_record(
+                tenant=None, actor=user, action="user.profile_updated", target=user, changes=changes, context=context
+            )
     return user

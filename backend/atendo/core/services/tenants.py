@@ -33,8 +33,13 @@ def builtin_roles_ensure(*, tenant: Tenant) -> dict[str, Role]:
 
 
 def tenant_create(
-    *, creator: User, name: str, slug: str, timezone_name: str = "America/Sao_Paulo",
-    locale: str = "pt-BR", context: RequestContext = SYSTEM,
+    *,
+    creator: User,
+    name: str,
+    slug: str,
+    timezone_name: str = "America/Sao_Paulo",
+    locale: str = "pt-BR",
+    context: RequestContext = SYSTEM,
 ) -> Tenant:
     try:
         with transaction.atomic():
@@ -54,8 +59,12 @@ def tenant_create(
         )
         RoleAssignment.objects.create(tenant=tenant, member=owner, role=roles[OWNER_ROLE])
         audit_record(
-            tenant=tenant, actor=creator, action="tenant.created", target=tenant,
-            changes={"name": name, "slug": slug}, context=context,
+            tenant=tenant,
+            actor=creator,
+            action="tenant.created",
+            target=tenant,
+            changes={"name": name, "slug": slug},
+            context=context,
         )
     return tenant
 
@@ -73,14 +82,22 @@ def tenant_update(
         with transaction.atomic():
             tenant.save(update_fields=[*changes, "updated_at"])
             audit_record(
-                tenant=tenant, actor=actor.user, action="tenant.updated", target=tenant,
-                changes=changes, context=context,
+                tenant=tenant,
+                actor=actor.user,
+                action="tenant.updated",
+                target=tenant,
+                changes=changes,
+                context=context,
             )
     return tenant
 
 
 def domain_add(
-    *, tenant: Tenant, actor: TenantUser, hostname: str, is_primary: bool = False,
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    hostname: str,
+    is_primary: bool = False,
     context: RequestContext = SYSTEM,
 ) -> TenantDomain:
     ensure_can(actor, "domain.manage", tenant)
@@ -90,16 +107,23 @@ def domain_add(
             if is_primary:
                 TenantDomain.objects.for_tenant(tenant).filter(is_primary=True).update(is_primary=False)
             domain = TenantDomain.objects.create(
-                tenant=tenant, hostname=hostname, is_primary=is_primary,
+                tenant=tenant,
+                hostname=hostname,
+                is_primary=is_primary,
                 verification_token=secrets.token_hex(16),
             )
             audit_record(
-                tenant=tenant, actor=actor.user, action="domain.added", target=domain,
-                changes={"hostname": hostname, "is_primary": is_primary}, context=context,
+                tenant=tenant,
+                actor=actor.user,
+                action="domain.added",
+                target=domain,
+                changes={"hostname": hostname, "is_primary": is_primary},
+                context=context,
             )
     except IntegrityError as exc:
         raise ConflictError(
-            _("This domain is already registered."), code="domain_taken",
+            _("This domain is already registered."),
+            code="domain_taken",
             fields={"hostname": [_("Already registered.")]},
         ) from exc
     return domain
@@ -113,15 +137,17 @@ def domain_mark_verified(*, domain: TenantDomain, actor: User | None, context: R
         domain.verified_at = timezone.now()
         domain.save(update_fields=["is_verified", "verified_at"])
         audit_record(
-            tenant=domain.tenant, actor=actor, action="domain.verified", target=domain,
-            changes={"hostname": domain.hostname}, context=context,
+            tenant=domain.tenant,
+            actor=actor,
+            action="domain.verified",
+            target=domain,
+            changes={"hostname": domain.hostname},
+            context=context,
         )
     transaction.on_commit(lambda: forget_hostname(domain.hostname))
 
 
-def domain_remove(
-    *, tenant: Tenant, actor: TenantUser, domain_id: Any, context: RequestContext = SYSTEM
-) -> None:
+def domain_remove(*, tenant: Tenant, actor: TenantUser, domain_id: Any, context: RequestContext = SYSTEM) -> None:
     ensure_can(actor, "domain.manage", tenant)
     domain = TenantDomain.objects.for_tenant(tenant).filter(id=domain_id).first()
     if domain is None:
@@ -129,7 +155,12 @@ def domain_remove(
     with transaction.atomic():
         domain.delete()
         audit_record(
-            tenant=tenant, actor=actor.user, action="domain.removed", target_type="tenantdomain",
-            target_id=str(domain_id), changes={"hostname": domain.hostname}, context=context,
+            tenant=tenant,
+            actor=actor.user,
+            action="domain.removed",
+            target_type="tenantdomain",
+            target_id=str(domain_id),
+            changes={"hostname": domain.hostname},
+            context=context,
         )
     transaction.on_commit(lambda: forget_hostname(domain.hostname))

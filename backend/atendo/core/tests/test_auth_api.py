@@ -33,7 +33,9 @@ def secret_from_last_mail() -> str:
     return match.group(1)
 
 
-def test_known_and_unknown_addresses_get_the_same_answer(anon, two_tenants, django_capture_on_commit_callbacks, settings):
+def test_known_and_unknown_addresses_get_the_same_answer(
+    anon, two_tenants, django_capture_on_commit_callbacks, settings
+):
     settings.SIGNUP_ENABLED = False
     known = request_link(anon, "owner@acme.test", django_capture_on_commit_callbacks)
     unknown = request_link(anon, "nobody@nowhere.test", django_capture_on_commit_callbacks)
@@ -158,7 +160,8 @@ def test_logout_refuses_someone_elses_refresh_token(anon, two_tenants):
 def test_jwt_signed_with_another_key_is_refused(anon, two_tenants):
     user = two_tenants.a.user("owner")
     forged = jwt.encode(
-        {"token_type": "access", "user_id": str(user.id), "jti": "x", "exp": 4102444800}, "another-key",
+        {"token_type": "access", "user_id": str(user.id), "jti": "x", "exp": 4102444800},
+        "another-key",
         algorithm="HS256",
     )
     response = anon.get(ME, HTTP_AUTHORIZATION=f"Bearer {forged}")

@@ -30,13 +30,15 @@ class Command(BaseCommand):
         roles = builtin_roles_ensure(tenant=tenant)
         # Loopback is the demo's "own domain", so http://localhost:8000 resolves to it.
         TenantDomain.objects.for_tenant(tenant).get_or_create(
-            tenant=tenant, hostname="localhost",
+            tenant=tenant,
+            hostname="localhost",
             defaults={"is_verified": True, "is_primary": True, "verified_at": timezone.now()},
         )
         for email, name, role_slug in DEMO_PEOPLE:
             user, _ = User.objects.get_or_create(email=email, defaults={"name": name})
             member, _ = TenantUser.objects.for_tenant(tenant).get_or_create(
-                tenant=tenant, user=user,
+                tenant=tenant,
+                user=user,
                 defaults={"display_name": name, "status": TenantUser.Status.ACTIVE, "joined_at": timezone.now()},
             )
             RoleAssignment.objects.for_tenant(tenant).get_or_create(

@@ -1,0 +1,246 @@
+"""Every route declares who may call it, and every endpoint is tried against strangers,
+other tenants and bad input. A new route fails here until it is declared and catalogued."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from atendo.core.api.base import Access, Authenticated, Public, TenantPermission
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            found.append((prefix + str(pattern.pattern), pattern.callback))
+    return found
+
+
+def _declared_access(callback: Any) -> Access | None:
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view_class is not None:
+        return view_class.__dict__.get("access")  # declared on the class itself, not inherited
+    return getattr(callback, "access", None)
+
+
+ROUTES = _walk(get_resolver().url_patterns)
+
+
+@pytest.mark.parametrize(("route", "callback"), ROUTES, ids=[r for r, _ in ROUTES])
+def test_every_route_declares_its_access(route, callback):
+    access = _declared_access(callback)
+    assert isinstance(access, Access), f"{route} declares no access policy"
+    if isinstance(access, Public):
+        assert access.reason, f"{route} is public without saying why"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str  # {tenant_id}, {slug}, {member_id}, {domain_id} are filled per tenant
+    body: dict[str, Any] | None = None
+
+
+# Every tenant-scoped operation. test_catalogue_covers_every_tenant_route keeps it complete.
+TENANT_ENDPOINTS = [
+    Endpoint("GET", "/api/v1/tenants/{tenant_id}"),
+    Endpoint("PATCH", "/api/v1/tenants/{tenant_id}", {"name": "Taken over"}),
+    Endpoint("GET", "/api/v1/tenants/{tenant_id}/domains"),
+    Endpoint("POST", "/api/v1/tenants/{tenant_id}/domains", {"hostname": "evil.example.com"}),
+    Endpoint("DELETE", "/api/v1/tenants/{tenant_id}/domains/{domain_id}"),
+    Endpoint("GET", "/api/v1/tenants/{slug}/members"),
+    Endpoint("POST", "/api/v1/tenants/{slug}/members", {"email": "spy@evil.test", "roles": [{"role": "owner"}]}),
+    Endpoint("GET", "/api/v1/tenants/{slug}/members/{member_id}"),
+    Endpoint("PATCH", "/api/v1/tenants/{slug}/members/{member_id}", {"status": "disabled"}),
+    Endpoint("DELETE", "/api/v1/tenants/{slug}/members/{member_id}"),
+    Endpoint("GET", "/api/v1/audit/logs"),
+]
+
+
+def test_catalogue_covers_every_tenant_route():
+    tenant_routes = {route for route, cb in ROUTES if isinstance(_declared_access(cb), TenantPermission)}
+    catalogued = {
+        e.path.replace("{tenant_id}", "<uuid:tenant_id>")
+        .replace("{slug}", "<slug:tenant_slug>")
+        .replace("{member_id}", "<uuid:member_id>")
+        .replace("{domain_id}", "<uuid:domain_id>")
+        .removeprefix("/")
+        for e in TENANT_ENDPOINTS
+    }
+    assert tenant_routes == catalogued
+
+
+def _fill(endpoint: Endpoint, world, domain_id: uuid.UUID) -> str:
+    return endpoint.path.format(
+        tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, domain_id=domain_id
+    )
+
+
+@pytest.fixture
+def victim_domain(two_tenants):
+    from atendo.core.models import TenantDomain
+
+    return TenantDomain.objects.create(tenant=two_tenants.b.tenant, hostname="globex.example.com")
+
+
+def _snapshot(tenant) -> tuple[Any, ...]:
+    from atendo.core.models import AuditLog, RoleAssignment, TenantDomain, TenantUser
+
+    return (
+        sorted(TenantUser.objects.for_tenant(tenant).values_list("id", "status", "display_name")),
+        sorted(TenantDomain.objects.for_tenant(tenant).values_list("id", "hostname")),
+        sorted(RoleAssignment.objects.for_tenant(tenant).values_list("id", "role_id")),
+        AuditLog.objects.for_tenant(tenant).count(),
+        tenant.__class__.objects.get(id=tenant.id).name,
+    )
+
+
+@pytest.mark.parametrize("endpoint", TENANT_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+def test_owner_of_tenant_a_cannot_touch_tenant_b(endpoint, two_tenants, victim_domain):
+    before = _snapshot(two_tenants.b.tenant)
+    path = _fill(endpoint, two_tenants.b, victim_domain.id)
+    attacker = two_tenants.a.api("owner", with_header=False)
+    names_tenant_in_url = "{tenant_id}" in endpoint.path or "{slug}" in endpoint.path
+    # With no tenant in the URL, "X-Tenant: acme" is the attacker's own tenant: not an attack.
+    attempts = ({}, {"HTTP_X_TENANT": "globex"}) + (({"HTTP_X_TENANT": "acme"},) if names_tenant_in_url else ())
+    for headers in attempts:
+        response = attacker.request(endpoint.method, path, endpoint.body, **headers)
+        if not headers and not names_tenant_in_url:
+            # No tenant named anywhere (neither URL nor header): asked to say which, nothing leaks.
+            assert response.json()["code"] == "tenant_required", response.content
+            continue
+        assert response.status_code == 404, (headers, response.content)
+        assert response.json()["code"] in ("tenant_not_found", "not_found")
+    assert _snapshot(two_tenants.b.tenant) == before
+
+
+@pytest.mark.parametrize("endpoint", TENANT_ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+def test_strangers_get_401(endpoint, two_tenants, victim_domain, anon):
+    before = _snapshot(two_tenants.b.tenant)
+    response = anon.request(
+        endpoint.method, _fill(endpoint, two_tenants.b, victim_domain.id), endpoint.body, HTTP_X_TENANT="globex"
+    )
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    assert _snapshot(two_tenants.b.tenant) == before
+
+
+ADMIN_ONLY = {
+    ("PATCH", "/api/v1/tenants/{tenant_id}"),
+    ("POST", "/api/v1/tenants/{tenant_id}/domains"),
+    ("DELETE", "/api/v1/tenants/{tenant_id}/domains/{domain_id}"),
+    ("POST", "/api/v1/tenants/{slug}/members"),
+    ("PATCH", "/api/v1/tenants/{slug}/members/{member_id}"),
+    ("DELETE", "/api/v1/tenants/{slug}/members/{member_id}"),
+    ("GET", "/api/v1/audit/logs"),
+}
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in TENANT_ENDPOINTS if (e.method, e.path) in ADMIN_ONLY], ids=lambda e: f"{e.method} {e.path}"
+)
+def test_agents_cannot_call_admin_endpoints(endpoint, two_tenants):
+    from atendo.core.models import TenantDomain
+
+    own_domain = TenantDomain.objects.create(tenant=two_tenants.a.tenant, hostname="acme.example.com")
+    before = _snapshot(two_tenants.a.tenant)
+    agent = two_tenants.a.api("agent")
+    response = agent.request(endpoint.method, _fill(endpoint, two_tenants.a, own_domain.id), endpoint.body)
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
+    assert _snapshot(two_tenants.a.tenant) == before
+
+
+WRITE_ENDPOINTS = [
+    ("POST", "/api/v1/auth/magic-link", None),
+    ("POST", "/api/v1/auth/token", None),
+    ("POST", "/api/v1/auth/token/refresh", None),
+    ("POST", "/api/v1/auth/logout", "agent"),
+    ("POST", "/api/v1/tenants", "agent"),
+    ("PATCH", "/api/v1/tenants/{tenant_id}", "owner"),
+    ("POST", "/api/v1/tenants/{tenant_id}/domains", "owner"),
+    ("POST", "/api/v1/tenants/{slug}/members", "owner"),
+    ("PATCH", "/api/v1/tenants/{slug}/members/{member_id}", "owner"),
+    ("PATCH", "/api/v1/users/me", "agent"),
+]
+BAD_BODIES = [
+    ("malformed json", "{not json"),
+    ("json array", "[1, 2]"),
+    ("json string", '"hello"'),
+    (
+        "wrong types",
+        '{"email": 12, "token": [], "refresh": {}, "name": false, "hostname": 1, "roles": "x", '
+        '"status": 3, "slug": null, "preferred_language": 7, "display_name": []}',
+    ),
+    (
+        "over-long strings",
+        '{"email": "'
+        + "a" * 300
+        + '@x.test", "token": "'
+        + "t" * 5000
+        + '", "refresh": "'
+        + "r" * 5000
+        + '", "name": "'
+        + "n" * 5000
+        + '", "hostname": "'
+        + "h" * 300
+        + '.com", "slug": "'
+        + "s" * 100
+        + '", "display_name": "'
+        + "d" * 500
+        + '"}',
+    ),
+    ("unknown fields", '{"is_superuser": true, "tenant": "globex"}'),
+    ("empty object", "{}"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role"), WRITE_ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in WRITE_ENDPOINTS])
+@pytest.mark.parametrize(("label", "raw"), BAD_BODIES, ids=[label for label, _ in BAD_BODIES])
+def test_bad_input_is_a_clear_4xx_and_changes_nothing(method, path, role, label, raw, two_tenants, anon):
+    from conftest import Api
+
+    world = two_tenants.a
+    api = world.api(role) if role else anon
+    url = path.format(tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id)
+    before = _snapshot(world.tenant)
+    response = Api.request(api, method, url, raw=raw)
+    if label == "empty object" and method == "PATCH":
+        assert response.status_code == 200  # a PATCH that changes nothing is valid
+        assert _snapshot(world.tenant) == before
+        return
+    assert 400 <= response.status_code < 500, response.content
+    body = response.json()
+    assert set(body) == {"code", "message", "fields"} and body["code"], body
+    if label == "unknown fields" and path not in ("/api/v1/auth/token", "/api/v1/auth/token/refresh"):
+        assert "is_superuser" in body["fields"] or body["code"] != "invalid"
+    assert _snapshot(world.tenant) == before
+
+
+def test_unknown_api_path_is_json_404(anon):
+    response = anon.get("/api/v1/nope")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_wrong_method_is_405(two_tenants):
+    response = two_tenants.a.api("owner").request("PUT", "/api/v1/users/me", {})
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+
+
+def test_oversized_body_is_413(anon, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = anon.post("/api/v1/auth/magic-link", raw='{"email": "' + "a" * 5000 + '@x.test"}')
+    assert (response.status_code, response.json()["code"]) == (413, "payload_too_large")
+
+
+def test_access_kinds_are_the_expected_ones():
+    kinds = {route: type(_declared_access(cb)) for route, cb in ROUTES}
+    assert kinds["api/v1/users/me"] is Authenticated
+    assert kinds["api/v1/auth/magic-link"] is Public
