@@ -33,6 +33,11 @@ ATENDO_ALLOWED_HOSTS: list[str] = env.list(
 )
 ALLOWED_HOSTS = ["*"]
 
+# Custom-domain verification looks up a TXT record; empty means the system resolver.
+DNS_NAMESERVERS: list[str] = env.list("DNS_NAMESERVERS", default=[])
+DNS_PORT: int = env.int("DNS_PORT", default=53)
+DNS_TIMEOUT_SECONDS: float = env.float("DNS_TIMEOUT_SECONDS", default=5.0)
+
 APP_URL: str = env.str("APP_URL", default="http://127.0.0.1:8000").rstrip("/")
 WEBSOCKET_URL: str = env.str("WEBSOCKET_URL", default="").rstrip("/")
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from django.db.models import Prefetch, Q, QuerySet
 
 from atendo.core.errors import NotFoundError
-from atendo.core.models import AuditLog, RoleAssignment, Tenant, TenantDomain, TenantUser, User
+from atendo.core.models import AuditLog, Role, RoleAssignment, Tenant, TenantDomain, TenantUser, User
 
 
 def _assignments(tenant_filter: Any = None) -> Prefetch:
@@ -55,6 +55,17 @@ def get_member_for(*, tenant: Tenant, member_id: UUID) -> TenantUser:
     if member is None:
         raise NotFoundError()
     return member
+
+
+def role_list(*, tenant: Tenant) -> QuerySet[Role]:
+    return Role.objects.for_tenant(tenant)
+
+
+def get_role_for(*, tenant: Tenant, role_id: UUID) -> Role:
+    role = role_list(tenant=tenant).filter(id=role_id).first()
+    if role is None:
+        raise NotFoundError()
+    return role
 
 
 def audit_log_list(

@@ -6,6 +6,7 @@ import zoneinfo
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from atendo.core.api.base import StrictSerializer
@@ -45,10 +46,27 @@ class TenantUpdateSerializer(StrictSerializer):
     locale = serializers.ChoiceField(choices=Locale.choices, required=False)
 
 
+class DnsRecordSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.CharField()
+
+
 class DomainSerializer(serializers.ModelSerializer):
+    verification_record = serializers.SerializerMethodField(
+        help_text="The TXT record to publish before asking for verification."
+    )
+
     class Meta:
         model = TenantDomain
-        fields = ("id", "hostname", "is_verified", "is_primary", "verification_token", "verified_at", "created_at")
+        fields = ("id", "hostname", "is_verified", "is_primary", "verification_record", "verified_at", "created_at")
+
+    @extend_schema_field(DnsRecordSerializer)
+    def get_verification_record(self, domain: TenantDomain) -> dict[str, str]:
+        from atendo.core.services.tenants import domain_verification_record
+
+        name, value = domain_verification_record(domain)
+        return {"type": "TXT", "name": name, "value": value}
 
 
 class DomainCreateSerializer(StrictSerializer):
@@ -125,6 +143,29 @@ class MeSerializer(serializers.Serializer):
 class MeUpdateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     preferred_language = serializers.ChoiceField(choices=Locale.choices, required=False)
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ("id", "slug", "name", "description", "permissions", "is_builtin", "created_at")
+
+
+class RoleCreateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=80)
+    description = serializers.CharField(max_length=300, required=False, default="", allow_blank=True)
+    permissions = serializers.ListField(child=serializers.CharField(max_length=64), max_length=100)
+
+
+class RoleUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=80, required=False)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    permissions = serializers.ListField(child=serializers.CharField(max_length=64), max_length=100, required=False)
+
+
+class PermissionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    description = serializers.CharField()
 
 
 class AuditLogSerializer(serializers.ModelSerializer):

@@ -13,8 +13,16 @@ urlpatterns = [
     path("tenants/<uuid:tenant_id>", views.TenantDetailApi.as_view(), name="tenant-detail"),
     path("tenants/<uuid:tenant_id>/domains", views.DomainListApi.as_view(), name="domain-list"),
     path("tenants/<uuid:tenant_id>/domains/<uuid:domain_id>", views.DomainDetailApi.as_view(), name="domain-detail"),
+    path(
+        "tenants/<uuid:tenant_id>/domains/<uuid:domain_id>/verify",
+        views.DomainVerifyApi.as_view(),
+        name="domain-verify",
+    ),
     path("tenants/<slug:tenant_slug>/members", views.MemberListApi.as_view(), name="member-list"),
     path("tenants/<slug:tenant_slug>/members/<uuid:member_id>", views.MemberDetailApi.as_view(), name="member-detail"),
+    path("tenants/<slug:tenant_slug>/roles", views.RoleListApi.as_view(), name="role-list"),
+    path("tenants/<slug:tenant_slug>/roles/<uuid:role_id>", views.RoleDetailApi.as_view(), name="role-detail"),
+    path("permissions", views.PermissionListApi.as_view(), name="permission-list"),
     path("users/me", views.MeApi.as_view(), name="me"),
     path("audit/logs", views.AuditLogListApi.as_view(), name="audit-log-list"),
 ]

@@ -25,6 +25,10 @@ from atendo.core.api.serializers import (
     MemberUpdateSerializer,
     MeSerializer,
     MeUpdateSerializer,
+    PermissionSerializer,
+    RoleCreateSerializer,
+    RoleSerializer,
+    RoleUpdateSerializer,
     TenantCreateSerializer,
     TenantSerializer,
     TenantUpdateSerializer,
@@ -32,7 +36,9 @@ from atendo.core.api.serializers import (
 )
 from atendo.core.errors import ApplicationError
 from atendo.core.models import Role, Tenant
+from atendo.core.permissions import PERMISSIONS
 from atendo.core.services import members as member_services
+from atendo.core.services import roles as role_services
 from atendo.core.services import tenants as tenant_services
 from atendo.core.services.members import RoleGrant
 
@@ -113,6 +119,18 @@ class DomainDetailApi(ApiView):
             tenant=self.tenant, actor=self.member, domain_id=domain_id, context=self.context()
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DomainVerifyApi(ApiView):
+    access = TenantPermission("domain.manage")
+    schema_tags = ("tenants",)
+
+    @extend_schema(request=None, responses={200: DomainSerializer})
+    def post(self, request: Request, tenant_id: UUID, domain_id: UUID) -> Response:
+        domain = tenant_services.domain_verify(
+            tenant=self.tenant, actor=self.member, domain_id=domain_id, context=self.context()
+        )
+        return Response(DomainSerializer(domain).data)
 
 
 class MeApi(ApiView):
@@ -211,6 +229,54 @@ class MemberDetailApi(ApiView):
         member = selectors.get_member_for(tenant=self.tenant, member_id=member_id)
         member_services.member_remove(tenant=self.tenant, actor=self.member, member=member, context=self.context())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RoleListApi(ApiView):
+    access = TenantPermission({"GET": "member.view", "POST": "role.manage"})
+    schema_tags = ("roles",)
+
+    @extend_schema(operation_id="tenants_roles_list", responses={200: page_of(RoleSerializer)})
+    def get(self, request: Request, tenant_slug: str) -> Response:
+        return self.paginated(selectors.role_list(tenant=self.tenant), RoleSerializer, ordering=("-created_at", "-id"))
+
+    @extend_schema(request=RoleCreateSerializer, responses={201: RoleSerializer})
+    def post(self, request: Request, tenant_slug: str) -> Response:
+        data = self.validate(RoleCreateSerializer, request.data)
+        role = role_services.role_create(tenant=self.tenant, actor=self.member, context=self.context(), **data)
+        return Response(RoleSerializer(role).data, status=status.HTTP_201_CREATED)
+
+
+class RoleDetailApi(ApiView):
+    access = TenantPermission({"GET": "member.view", "PATCH": "role.manage", "DELETE": "role.manage"})
+    schema_tags = ("roles",)
+
+    @extend_schema(responses={200: RoleSerializer})
+    def get(self, request: Request, tenant_slug: str, role_id: UUID) -> Response:
+        return Response(RoleSerializer(selectors.get_role_for(tenant=self.tenant, role_id=role_id)).data)
+
+    @extend_schema(request=RoleUpdateSerializer, responses={200: RoleSerializer})
+    def patch(self, request: Request, tenant_slug: str, role_id: UUID) -> Response:
+        role = selectors.get_role_for(tenant=self.tenant, role_id=role_id)
+        data = self.validate(RoleUpdateSerializer, request.data)
+        role = role_services.role_update(
+            tenant=self.tenant, actor=self.member, role=role, data=data, context=self.context()
+        )
+        return Response(RoleSerializer(role).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, tenant_slug: str, role_id: UUID) -> Response:
+        role = selectors.get_role_for(tenant=self.tenant, role_id=role_id)
+        role_services.role_delete(tenant=self.tenant, actor=self.member, role=role, context=self.context())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PermissionListApi(ApiView):
+    access = Authenticated()
+    schema_tags = ("roles",)
+
+    @extend_schema(responses={200: PermissionSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response([{"name": name, "description": str(text)} for name, text in PERMISSIONS.items()])
 
 
 class AuditLogListApi(ApiView):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atendo.core.access import ensure_can
-from atendo.core.errors import ConflictError, NotFoundError
+from atendo.core.errors import ApplicationError, ConflictError, NotFoundError
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantDomain, TenantUser, User
 from atendo.core.permissions import BUILTIN_ROLES, OWNER_ROLE
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
@@ -129,9 +130,59 @@ def domain_add(
     return domain
 
 
+VERIFICATION_RECORD_PREFIX = "_atendo-challenge"
+
+
+def domain_verification_record(domain: TenantDomain) -> tuple[str, str]:
+    """The DNS TXT record (name, value) the tenant publishes to prove it owns the domain."""
+    return f"{VERIFICATION_RECORD_PREFIX}.{domain.hostname}", f"atendo-verification={domain.verification_token}"
+
+
+def _published_txt_values(name: str) -> list[str]:
+    import dns.exception
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver(configure=not settings.DNS_NAMESERVERS)
+    if settings.DNS_NAMESERVERS:
+        resolver.nameservers = list(settings.DNS_NAMESERVERS)
+        resolver.port = settings.DNS_PORT
+    resolver.lifetime = settings.DNS_TIMEOUT_SECONDS
+    try:
+        answer = resolver.resolve(name, "TXT")
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer, dns.resolver.NoNameservers):
+        return []
+    except dns.exception.Timeout as exc:
+        raise ApplicationError(_("The DNS lookup timed out. Try again in a minute."), code="dns_timeout") from exc
+    return [b"".join(record.strings).decode(errors="replace") for record in answer]
+
+
+def domain_verify(
+    *, tenant: Tenant, actor: TenantUser, domain_id: Any, context: RequestContext = SYSTEM
+) -> TenantDomain:
+    """Check the TXT record and mark the domain verified when it is published."""
+    ensure_can(actor, "domain.manage", tenant)
+    domain = TenantDomain.objects.for_tenant(tenant).filter(id=domain_id).first()
+    if domain is None:
+        raise NotFoundError()
+    if domain.is_verified:
+        return domain
+    name, value = domain_verification_record(domain)
+    if value not in _published_txt_values(name):
+        raise ApplicationError(
+            _(
+                "We could not find the verification record. Publish a TXT record %(name)s with the value "
+                "%(value)s and try again (DNS changes can take a while)."
+            )
+            % {"name": name, "value": value},
+            code="domain_not_verified",
+            fields={"hostname": [_("Verification record not found.")]},
+        )
+    domain_mark_verified(domain=domain, actor=actor.user, context=context)
+    return domain
+
+
 def domain_mark_verified(*, domain: TenantDomain, actor: User | None, context: RequestContext = SYSTEM) -> None:
-    """Platform operators (or a DNS check) mark a domain verified: only then does the host
-    resolve to the tenant and become an allowed host."""
+    """Only a verified domain resolves to its tenant and becomes an allowed host."""
     with transaction.atomic():
         domain.is_verified = True
         domain.verified_at = timezone.now()

@@ -57,11 +57,17 @@ TENANT_ENDPOINTS = [
     Endpoint("GET", "/api/v1/tenants/{tenant_id}/domains"),
     Endpoint("POST", "/api/v1/tenants/{tenant_id}/domains", {"hostname": "evil.example.com"}),
     Endpoint("DELETE", "/api/v1/tenants/{tenant_id}/domains/{domain_id}"),
+    Endpoint("POST", "/api/v1/tenants/{tenant_id}/domains/{domain_id}/verify"),
     Endpoint("GET", "/api/v1/tenants/{slug}/members"),
     Endpoint("POST", "/api/v1/tenants/{slug}/members", {"email": "spy@evil.test", "roles": [{"role": "owner"}]}),
     Endpoint("GET", "/api/v1/tenants/{slug}/members/{member_id}"),
     Endpoint("PATCH", "/api/v1/tenants/{slug}/members/{member_id}", {"status": "disabled"}),
     Endpoint("DELETE", "/api/v1/tenants/{slug}/members/{member_id}"),
+    Endpoint("GET", "/api/v1/tenants/{slug}/roles"),
+    Endpoint("POST", "/api/v1/tenants/{slug}/roles", {"name": "Spy", "permissions": ["audit.view"]}),
+    Endpoint("GET", "/api/v1/tenants/{slug}/roles/{role_id}"),
+    Endpoint("PATCH", "/api/v1/tenants/{slug}/roles/{role_id}", {"permissions": ["audit.view"]}),
+    Endpoint("DELETE", "/api/v1/tenants/{slug}/roles/{role_id}"),
     Endpoint("GET", "/api/v1/audit/logs"),
 ]
 
@@ -73,15 +79,28 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{slug}", "<slug:tenant_slug>")
         .replace("{member_id}", "<uuid:member_id>")
         .replace("{domain_id}", "<uuid:domain_id>")
+        .replace("{role_id}", "<uuid:role_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
     assert tenant_routes == catalogued
 
 
+def _custom_role(world):
+    from atendo.core.models import Role
+
+    return Role.objects.for_tenant(world.tenant).get_or_create(
+        tenant=world.tenant, slug="night-shift", defaults={"name": "Night shift", "permissions": ["tenant.view"]}
+    )[0]
+
+
 def _fill(endpoint: Endpoint, world, domain_id: uuid.UUID) -> str:
     return endpoint.path.format(
-        tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, domain_id=domain_id
+        tenant_id=world.tenant.id,
+        slug=world.slug,
+        member_id=world.member("agent").id,
+        domain_id=domain_id,
+        role_id=_custom_role(world).id,
     )
 
 
@@ -89,16 +108,19 @@ def _fill(endpoint: Endpoint, world, domain_id: uuid.UUID) -> str:
 def victim_domain(two_tenants):
     from atendo.core.models import TenantDomain
 
+    for world in (two_tenants.a, two_tenants.b):
+        _custom_role(world)  # rows the role endpoints address exist before any snapshot
     return TenantDomain.objects.create(tenant=two_tenants.b.tenant, hostname="globex.example.com")
 
 
 def _snapshot(tenant) -> tuple[Any, ...]:
-    from atendo.core.models import AuditLog, RoleAssignment, TenantDomain, TenantUser
+    from atendo.core.models import AuditLog, Role, RoleAssignment, TenantDomain, TenantUser
 
     return (
         sorted(TenantUser.objects.for_tenant(tenant).values_list("id", "status", "display_name")),
         sorted(TenantDomain.objects.for_tenant(tenant).values_list("id", "hostname")),
         sorted(RoleAssignment.objects.for_tenant(tenant).values_list("id", "role_id")),
+        sorted(Role.objects.for_tenant(tenant).values_list("id", "name", "permissions")),
         AuditLog.objects.for_tenant(tenant).count(),
         tenant.__class__.objects.get(id=tenant.id).name,
     )
@@ -147,7 +169,7 @@ ADMIN_ONLY = {
 @pytest.mark.parametrize(
     "endpoint", [e for e in TENANT_ENDPOINTS if (e.method, e.path) in ADMIN_ONLY], ids=lambda e: f"{e.method} {e.path}"
 )
-def test_agents_cannot_call_admin_endpoints(endpoint, two_tenants):
+def test_agents_cannot_call_admin_endpoints(endpoint, two_tenants, victim_domain):
     from atendo.core.models import TenantDomain
 
     own_domain = TenantDomain.objects.create(tenant=two_tenants.a.tenant, hostname="acme.example.com")
@@ -169,6 +191,8 @@ WRITE_ENDPOINTS = [
     ("POST", "/api/v1/tenants/{slug}/members", "owner"),
     ("PATCH", "/api/v1/tenants/{slug}/members/{member_id}", "owner"),
     ("PATCH", "/api/v1/users/me", "agent"),
+    ("POST", "/api/v1/tenants/{slug}/roles", "owner"),
+    ("PATCH", "/api/v1/tenants/{slug}/roles/{role_id}", "owner"),
 ]
 BAD_BODIES = [
     ("malformed json", "{not json"),
@@ -204,12 +228,14 @@ BAD_BODIES = [
 
 @pytest.mark.parametrize(("method", "path", "role"), WRITE_ENDPOINTS, ids=[f"{m} {p}" for m, p, _ in WRITE_ENDPOINTS])
 @pytest.mark.parametrize(("label", "raw"), BAD_BODIES, ids=[label for label, _ in BAD_BODIES])
-def test_bad_input_is_a_clear_4xx_and_changes_nothing(method, path, role, label, raw, two_tenants, anon):
+def test_bad_input_is_a_clear_4xx_and_changes_nothing(method, path, role, label, raw, two_tenants, anon, victim_domain):
     from conftest import Api
 
     world = two_tenants.a
     api = world.api(role) if role else anon
-    url = path.format(tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id)
+    url = path.format(
+        tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, role_id=_custom_role(world).id
+    )
     before = _snapshot(world.tenant)
     response = Api.request(api, method, url, raw=raw)
     if label == "empty object" and method == "PATCH":

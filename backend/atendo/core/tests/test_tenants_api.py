@@ -121,3 +121,98 @@ def test_invalid_hostname_is_refused(two_tenants):
     api = two_tenants.a.api("owner", with_header=False)
     response = api.post(f"/api/v1/tenants/{two_tenants.a.tenant.id}/domains", {"hostname": "-bad-.com"})
     assert (response.status_code, list(response.json()["fields"])) == (400, ["hostname"])
+
+
+class TxtZone:
+    """A tiny authoritative DNS server on loopback answering TXT queries from `records`."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.records: dict[str, list[str]] = {}
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        import dns.message
+        import dns.rcode
+        import dns.rdataclass
+        import dns.rdatatype
+        import dns.rrset
+
+        while self.running:
+            try:
+                wire, peer = self.sock.recvfrom(4096)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(wire)
+            response = dns.message.make_response(query)
+            question = query.question[0]
+            name = question.name.to_text().rstrip(".")
+            values = self.records.get(name)
+            if values and question.rdtype == dns.rdatatype.TXT:
+                response.answer.append(
+                    dns.rrset.from_text(
+                        question.name, 60, dns.rdataclass.IN, dns.rdatatype.TXT, *[f'"{v}"' for v in values]
+                    )
+                )
+            else:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            self.sock.sendto(response.to_wire(), peer)
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def txt_zone(settings):
+    zone = TxtZone()
+    settings.DNS_NAMESERVERS, settings.DNS_PORT, settings.DNS_TIMEOUT_SECONDS = ["127.0.0.1"], zone.port, 2.0
+    yield zone
+    zone.close()
+
+
+def test_domain_is_verified_by_its_dns_txt_record_and_then_serves_the_tenant(
+    two_tenants, txt_zone, django_capture_on_commit_callbacks
+):
+    tenant = two_tenants.a.tenant
+    admin = two_tenants.a.api("admin", with_header=False)
+    domain = admin.post(f"/api/v1/tenants/{tenant.id}/domains", {"hostname": "help.acme.com"}).json()
+    record = domain["verification_record"]
+    assert record["type"] == "TXT" and record["name"] == "_atendo-challenge.help.acme.com"
+    verify = f"/api/v1/tenants/{tenant.id}/domains/{domain['id']}/verify"
+
+    # Before the record exists the host is refused and verification explains what to publish.
+    assert admin.get("/api/v1/audit/logs", HTTP_HOST="help.acme.com").status_code == 400
+    missing = admin.post(verify)
+    assert (missing.status_code, missing.json()["code"]) == (400, "domain_not_verified")
+    assert record["value"] in missing.json()["message"]
+
+    txt_zone.records[record["name"]] = ["v=spf1 -all", record["value"]]
+    with django_capture_on_commit_callbacks(execute=True):  # forgets the cached "unknown host"
+        verified = admin.post(verify)
+    assert verified.status_code == 200 and verified.json()["is_verified"] is True
+    assert admin.get("/api/v1/audit/logs", HTTP_HOST="help.acme.com").status_code == 200
+    assert AuditLog.objects.for_tenant(tenant).filter(action="domain.verified").exists()
+
+
+def test_another_tenants_record_does_not_verify_my_domain(two_tenants, txt_zone):
+    mine = (
+        two_tenants.a.api("admin", with_header=False)
+        .post(f"/api/v1/tenants/{two_tenants.a.tenant.id}/domains", {"hostname": "shared.example.com"})
+        .json()
+    )
+    txt_zone.records[mine["verification_record"]["name"]] = ["atendo-verification=someone-elses-token"]
+    response = two_tenants.a.api("admin", with_header=False).post(
+        f"/api/v1/tenants/{two_tenants.a.tenant.id}/domains/{mine['id']}/verify"
+    )
+    assert response.status_code == 400
+    assert not TenantDomain.objects.for_tenant(two_tenants.a.tenant).get(id=mine["id"]).is_verified
