@@ -223,6 +223,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 # --- Static files (the built web app is served from here too) -----------------------------
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 FRONTEND_DIST_DIR = Path(env.str("FRONTEND_DIST_DIR", default=str(PROJECT_DIR / "frontend" / "dist")))

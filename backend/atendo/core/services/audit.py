@@ -41,6 +41,17 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def assign_changed_fields(instance: models.Model, data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Set the `fields` of `instance` that `data` changes; return `{field: {"from", "to"}}` for
+    the audit row (empty when nothing changed, so callers skip the save)."""
+    changes: dict[str, Any] = {}
+    for name in fields:
+        if name in data and data[name] is not None and getattr(instance, name) != data[name]:
+            changes[name] = {"from": getattr(instance, name), "to": data[name]}
+            setattr(instance, name, data[name])
+    return changes
+
+
 def audit_record(
     *,
     tenant: Tenant | None,

@@ -14,7 +14,7 @@ from atendo.core.errors import ApplicationError, ConflictError, PermissionDenied
 from atendo.core.events import publish
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantUser, User
 from atendo.core.permissions import OWNER_ROLE
-from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
+from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 from atendo.core.services.events import MemberChanged
 
 
@@ -125,7 +125,12 @@ def member_update(
     context: RequestContext = SYSTEM,
 ) -> TenantUser:
     ensure_can(actor, "member.manage", tenant)
-    changes: dict[str, Any] = {}
+    if status == TenantUser.Status.INVITED and member.status != TenantUser.Status.INVITED:
+        raise ApplicationError(
+            _("A member cannot be set back to invited."),
+            code="invalid_status",
+            fields={"status": [_("Not allowed.")]},
+        )
     with transaction.atomic():
         # Serialise changes to one tenant's memberships so the last-owner check is reliable.
         Tenant.objects.select_for_update().filter(id=tenant.id).first()
@@ -133,18 +138,9 @@ def member_update(
             grants and any(g.role.slug == OWNER_ROLE for g in grants)
         ):
             _ensure_owner(actor)
-        if display_name is not None and display_name != member.display_name:
-            changes["display_name"] = {"from": member.display_name, "to": display_name}
-            member.display_name = display_name
-        if status is not None and status != member.status:
-            if status == TenantUser.Status.INVITED:
-                raise ApplicationError(
-                    _("A member cannot be set back to invited."),
-                    code="invalid_status",
-                    fields={"status": [_("Not allowed.")]},
-                )
-            changes["status"] = {"from": member.status, "to": status}
-            member.status = status
+        changes = assign_changed_fields(
+            member, {"display_name": display_name, "status": status}, ("display_name", "status")
+        )
         member.save(update_fields=["display_name", "status", "updated_at"])
         if grants is not None:
             before = sorted(member_grants(member).role_slugs)
@@ -192,13 +188,9 @@ def user_update_profile(
     preferred_language: str | None = None,
     context: RequestContext = SYSTEM,
 ) -> User:
-    changes: dict[str, Any] = {}
-    if name is not None and name != user.name:
-        changes["name"] = {"from": user.name, "to": name}
-        user.name = name
-    if preferred_language is not None and preferred_language != user.preferred_language:
-        changes["preferred_language"] = {"from": user.preferred_language, "to": preferred_language}
-        user.preferred_language = preferred_language
+    changes = assign_changed_fields(
+        user, {"name": name, "preferred_language": preferred_language}, ("name", "preferred_language")
+    )
     if changes:
         with transaction.atomic():
             user.save(update_fields=["name", "preferred_language"])

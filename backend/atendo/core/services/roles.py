@@ -12,7 +12,7 @@ from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantUser
 from atendo.core.permissions import ALL_PERMISSIONS
-from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
+from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 
 
 def _clean_permissions(permissions: list[str]) -> list[str]:
@@ -73,13 +73,9 @@ def role_update(
 ) -> Role:
     ensure_can(actor, "role.manage", tenant)
     _ensure_custom(role)
-    changes: dict[str, Any] = {}
     if "permissions" in data:
         data = {**data, "permissions": _clean_permissions(data["permissions"])}
-    for field_name in ("name", "description", "permissions"):
-        if field_name in data and getattr(role, field_name) != data[field_name]:
-            changes[field_name] = {"from": getattr(role, field_name), "to": data[field_name]}
-            setattr(role, field_name, data[field_name])
+    changes = assign_changed_fields(role, data, ("name", "description", "permissions"))
     if changes:
         with transaction.atomic():
             role.save(update_fields=list(changes))

@@ -14,7 +14,7 @@ from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, ConflictError, NotFoundError
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantDomain, TenantUser, User
 from atendo.core.permissions import BUILTIN_ROLES, OWNER_ROLE
-from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
+from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 from atendo.core.tenancy import forget_hostname, normalize_hostname
 
 TENANT_EDITABLE_FIELDS = ("name", "timezone", "locale")
@@ -74,11 +74,7 @@ def tenant_update(
     *, tenant: Tenant, actor: TenantUser, data: dict[str, Any], context: RequestContext = SYSTEM
 ) -> Tenant:
     ensure_can(actor, "tenant.manage", tenant)
-    changes = {}
-    for field_name in TENANT_EDITABLE_FIELDS:
-        if field_name in data and getattr(tenant, field_name) != data[field_name]:
-            changes[field_name] = {"from": getattr(tenant, field_name), "to": data[field_name]}
-            setattr(tenant, field_name, data[field_name])
+    changes = assign_changed_fields(tenant, data, TENANT_EDITABLE_FIELDS)
     if changes:
         with transaction.atomic():
             tenant.save(update_fields=[*changes, "updated_at"])

@@ -144,3 +144,16 @@ def test_member_list_filters_and_paginates_in_constant_queries(two_tenants, djan
         "bulk7@acme.test"
     ]
     assert api.get(members_url("acme"), {"status": "weird"}).status_code == 400
+
+
+def test_member_changes_publish_events_only_after_commit(
+    two_tenants, captured_events, django_capture_on_commit_callbacks
+):
+    admin = two_tenants.a.api("admin")
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        admin.post(members_url("acme"), {"email": "evt@example.test", "roles": [{"role": "agent"}]})
+    assert captured_events == []  # nothing is delivered while the transaction is open
+    for callback in pending:
+        callback()
+    assert [(e.name, e.change) for e in captured_events] == [("member.changed", "invited")]
+    assert captured_events[0].tenant_id == two_tenants.a.tenant.id
