@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("tenants/<slug:tenant_slug>/members", views.MemberListApi.as_view(), name="member-list"),
     path("tenants/<slug:tenant_slug>/members/<uuid:member_id>", views.MemberDetailApi.as_view(), name="member-detail"),
+    path(
+        "tenants/<slug:tenant_slug>/members/<uuid:member_id>/resend-invitation",
+        views.MemberInvitationResendApi.as_view(),
+        name="member-resend-invitation",
+    ),
     path("tenants/<slug:tenant_slug>/roles", views.RoleListApi.as_view(), name="role-list"),
     path("tenants/<slug:tenant_slug>/roles/<uuid:role_id>", views.RoleDetailApi.as_view(), name="role-detail"),
     path("permissions", views.PermissionListApi.as_view(), name="permission-list"),

@@ -231,6 +231,19 @@ class MemberDetailApi(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MemberInvitationResendApi(ApiView):
+    access = TenantPermission("member.invite")
+    schema_tags = ("members",)
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request: Request, tenant_slug: str, member_id: UUID) -> Response:
+        member = selectors.get_member_for(tenant=self.tenant, member_id=member_id)
+        member_services.member_resend_invitation(
+            tenant=self.tenant, actor=self.member, member=member, context=self.context()
+        )
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
 class RoleListApi(ApiView):
     access = TenantPermission({"GET": "member.view", "POST": "role.manage"})
     schema_tags = ("roles",)

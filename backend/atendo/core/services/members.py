@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -112,6 +113,21 @@ def member_invite(
         magic_link_issue_invite(member=member, ip=context.ip)
         publish(MemberChanged(tenant_id=tenant.id, member_id=member.id, change="invited"))
     return member
+
+
+def member_resend_invitation(
+    *, tenant: Tenant, actor: TenantUser, member: TenantUser, context: RequestContext = SYSTEM
+) -> None:
+    """Mail a fresh invitation link to someone who has not joined yet."""
+    from atendo.core.services.auth import magic_link_issue_invite, rate_limit_hit
+
+    ensure_can(actor, "member.invite", tenant)
+    if member.status != TenantUser.Status.INVITED:
+        raise ConflictError(_("This person already joined."), code="not_invited")
+    rate_limit_hit(key=f"invite-resend:{member.id}", limit=5, window=timedelta(hours=1))
+    with transaction.atomic():
+        magic_link_issue_invite(member=member, ip=context.ip)
+        audit_record(tenant=tenant, actor=actor.user, action="member.invitation_resent", target=member, context=context)
 
 
 def member_update(

@@ -157,3 +157,18 @@ def test_member_changes_publish_events_only_after_commit(
         callback()
     assert [(e.name, e.change) for e in captured_events] == [("member.changed", "invited")]
     assert captured_events[0].tenant_id == two_tenants.a.tenant.id
+
+
+def test_invitation_can_be_resent_until_joined(two_tenants, django_capture_on_commit_callbacks, anon):
+    admin = two_tenants.a.api("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        member = admin.post(members_url("acme"), {"email": "late@example.test", "roles": [{"role": "agent"}]}).json()
+    resend = f"{members_url('acme')}/{member['id']}/resend-invitation"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(resend).status_code == 202
+    assert [m.to for m in mail.outbox] == [["late@example.test"], ["late@example.test"]]
+    secret = re.search(r"token=([\w-]+)", mail.outbox[-1].body).group(1)
+    assert anon.post("/api/v1/auth/token", {"token": secret}).status_code == 200
+    joined = admin.post(resend)
+    assert (joined.status_code, joined.json()["code"]) == (409, "not_invited")
+    assert two_tenants.a.api("agent").post(resend).status_code == 403

@@ -63,6 +63,7 @@ TENANT_ENDPOINTS = [
     Endpoint("GET", "/api/v1/tenants/{slug}/members/{member_id}"),
     Endpoint("PATCH", "/api/v1/tenants/{slug}/members/{member_id}", {"status": "disabled"}),
     Endpoint("DELETE", "/api/v1/tenants/{slug}/members/{member_id}"),
+    Endpoint("POST", "/api/v1/tenants/{slug}/members/{member_id}/resend-invitation"),
     Endpoint("GET", "/api/v1/tenants/{slug}/roles"),
     Endpoint("POST", "/api/v1/tenants/{slug}/roles", {"name": "Spy", "permissions": ["audit.view"]}),
     Endpoint("GET", "/api/v1/tenants/{slug}/roles/{role_id}"),
