@@ -161,7 +161,7 @@ def test_jwt_signed_with_another_key_is_refused(anon, two_tenants):
     user = two_tenants.a.user("owner")
     forged = jwt.encode(
         {"token_type": "access", "user_id": str(user.id), "jti": "x", "exp": 4102444800},
-        "another-key",
+        "another-key-that-is-long-enough-for-hs256!!",
         algorithm="HS256",
     )
     response = anon.get(ME, HTTP_AUTHORIZATION=f"Bearer {forged}")
