@@ -28,6 +28,9 @@ if not SECRET_KEY:
 
 # Host validation happens in atendo.core.tenancy.HostValidationMiddleware against this list
 # plus every verified TenantDomain, so Django's own check is opened up here on purpose.
+# Encrypts stored secrets (channel credentials, identity secrets); derived from SECRET_KEY if unset.
+FIELD_ENCRYPTION_KEY: str = env.str("FIELD_ENCRYPTION_KEY", default="")
+
 ATENDO_ALLOWED_HOSTS: list[str] = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
 )
@@ -55,6 +58,9 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "atendo.core",
+    "atendo.contacts",
+    "atendo.connectors",
+    "atendo.messaging",
 ]
 
 MIDDLEWARE = [
@@ -179,10 +185,20 @@ SPECTACULAR_SETTINGS = {
         "LocaleEnum": "atendo.core.models.Locale",
         "TenantStatusEnum": "atendo.core.models.Tenant.Status",
         "MemberStatusEnum": "atendo.core.models.TenantUser.Status",
+        "IdentityKindEnum": "atendo.contacts.models.IdentityKind",
+        "ChannelKindEnum": "atendo.connectors.models.ChannelKind",
+        "MessageKindEnum": "atendo.messaging.models.MessageKind",
+        "ConversationStatusEnum": "atendo.messaging.models.ConversationStatus",
+        "ChannelAccountStatusEnum": "atendo.connectors.models.ChannelAccount.Status",
+        "ChannelSwitchEnum": ["active", "disabled"],
+        "InboxStatusFilterEnum": ["open", "pending", "snoozed", "resolved", "all"],
     },
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+
+# --- Web chat ---------------------------------------------------------------------------
+WIDGET_MESSAGES_PER_MINUTE: int = env.int("WIDGET_MESSAGES_PER_MINUTE", default=30)
 
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default=REDIS_URL)
@@ -266,3 +282,48 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "default"},
     },
 }
+
+# --- Attachments storage (atendo.core.storage) -------------------------------------------
+# Code reads and writes attachments through `storages["attachments"]` only.
+# STORAGE_BACKEND=local (default): files under MEDIA_ROOT, downloaded through /files/<signed
+# token> links. STORAGE_BACKEND=s3: any S3-compatible bucket, downloaded through presigned GET
+# URLs; empty S3 keys fall back to boto3's own credential chain (environment, instance role).
+STORAGE_BACKEND: str = env.str("STORAGE_BACKEND", default="local")
+ATTACHMENT_MAX_BYTES: int = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
+S3_ENDPOINT_URL: str = env.str("S3_ENDPOINT_URL", default="")
+S3_BUCKET: str = env.str("S3_BUCKET", default="")
+S3_ACCESS_KEY_ID: str = env.str("S3_ACCESS_KEY_ID", default="")
+S3_SECRET_ACCESS_KEY: str = env.str("S3_SECRET_ACCESS_KEY", default="")
+S3_REGION: str = env.str("S3_REGION", default="us-east-1")
+S3_ADDRESSING_STYLE: str = env.str("S3_ADDRESSING_STYLE", default="path")
+# (Annotated as a plain dict: STORAGES' inferred type only knows string values.)
+_attachments_storage: dict
+if STORAGE_BACKEND == "local":
+    _attachments_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": None},
+    }
+elif STORAGE_BACKEND == "s3":
+    if not S3_BUCKET:
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND is s3.")
+    if S3_ADDRESSING_STYLE not in ("path", "virtual"):
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be path or virtual.")
+    _attachments_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "access_key": S3_ACCESS_KEY_ID or None,
+            "secret_key": S3_SECRET_ACCESS_KEY or None,
+            "region_name": S3_REGION,
+            "addressing_style": S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
+            "default_acl": None,  # private objects: reads only through presigned URLs
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": True,  # keys carry a fresh uuid4: skip the existence check
+        },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be local or s3.")
+STORAGES["attachments"] = _attachments_storage

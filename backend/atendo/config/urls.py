@@ -8,6 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from atendo.core.api.base import Public, declare_access
 from atendo.core.api.errors import json_not_found
+from atendo.core.storage.views import local_file
+from atendo.messaging import widget_pages
 
 handler400 = "atendo.core.api.errors.json_bad_request"
 handler403 = "atendo.core.api.errors.json_permission_denied"
@@ -46,8 +48,14 @@ not_found = declare_access(Public("Unknown API paths answer a JSON 404."))(json_
 
 urlpatterns = [
     path("api/v1/", include("atendo.core.api.urls")),
+    path("api/v1/", include("atendo.contacts.urls")),
+    path("api/v1/", include("atendo.connectors.urls")),
+    path("api/v1/", include("atendo.messaging.urls")),
     path("api/schema/", SchemaApi.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
-    re_path(r"^(?:api|ws|webhooks|static)(?:/.*)?$", not_found),
+    path("files/<str:signed>", local_file, name="attachment-file"),
+    path("widget/<str:token>.js", widget_pages.widget_loader, name="widget-loader"),
+    path("demo/widget", widget_pages.demo_widget_page, name="demo-widget"),
+    re_path(r"^(?:api|ws|webhooks|static|files|widget|widget-assets)(?:/.*)?$", not_found),
     re_path(r"^(?P<path>.*)$", web_app, name="web-app"),
 ]

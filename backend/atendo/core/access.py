@@ -84,6 +84,26 @@ def can(member: TenantUser, permission: str, obj: models.Model | None = None) ->
     return ObjectPermissionChecker(member.user).has_perm(codename, obj)
 
 
+def can_somewhere(member: TenantUser, permission: str) -> bool:
+    """Holds `permission` tenant-wide or in at least one org unit (the declarative view check;
+    selectors and services then narrow to the units)."""
+    grants = member_grants(member)
+    return member.is_active and (grants.allows(permission) or bool(grants.scopes_with(permission)))
+
+
+def can_in_units(member: TenantUser, permission: str, units: list[tuple[str, UUID | None]]) -> bool:
+    grants = member_grants(member)
+    return member.is_active and (
+        grants.allows(permission)
+        or any(unit_id and grants.allows(permission, (kind, unit_id)) for kind, unit_id in units)
+    )
+
+
+def ensure_can_in_units(member: TenantUser, permission: str, units: list[tuple[str, UUID | None]]) -> None:
+    if not can_in_units(member, permission, units):
+        raise PermissionDeniedError(_("Your role does not allow this action."), fields={"permission": [permission]})
+
+
 def ensure_can(member: TenantUser, permission: str, obj: models.Model | None = None) -> None:
     if not can(member, permission, obj):
         raise PermissionDeniedError(_("Your role does not allow this action."), fields={"permission": [permission]})

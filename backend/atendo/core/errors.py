@@ -34,6 +34,10 @@ class ConflictError(ApplicationError):
     status_code = 409
 
 
+class PayloadTooLargeError(ApplicationError):
+    status_code = 413
+
+
 class RateLimitedError(ApplicationError):
     status_code = 429
 

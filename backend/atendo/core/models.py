@@ -54,6 +54,9 @@ class Tenant(UUIDModel):
     timezone = models.CharField(max_length=64, default="America/Sao_Paulo")
     locale = models.CharField(max_length=5, choices=Locale.choices, default=Locale.PT_BR)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # A contact writing again within this many hours of a resolution reopens that conversation;
+    # later, a new conversation starts.
+    reopen_window_hours = models.PositiveIntegerField(default=24)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

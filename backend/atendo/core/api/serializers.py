@@ -27,7 +27,7 @@ class TenantSummarySerializer(serializers.ModelSerializer):
 class TenantSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
-        fields = ("id", "slug", "name", "timezone", "locale", "status", "created_at")
+        fields = ("id", "slug", "name", "timezone", "locale", "status", "reopen_window_hours", "created_at")
 
 
 class TenantCreateSerializer(StrictSerializer):
@@ -44,6 +44,7 @@ class TenantUpdateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120, required=False)
     timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone_name])
     locale = serializers.ChoiceField(choices=Locale.choices, required=False)
+    reopen_window_hours = serializers.IntegerField(min_value=0, max_value=24 * 90, required=False)
 
 
 class DnsRecordSerializer(serializers.Serializer):

@@ -10,10 +10,16 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from atendo.core.access import can
+from atendo.core.access import can_somewhere
 from atendo.core.models import Tenant, TenantUser
 from atendo.core.realtime import groups
-from atendo.core.realtime.presence import online_member_ids_async, presence_leave, presence_touch
+from atendo.core.realtime.presence import (
+    roster_join,
+    roster_leave,
+    roster_members,
+    roster_set_status,
+    tenant_roster,
+)
 
 # Close codes (4000-4999 are application-defined): clients branch on them.
 CLOSE_UNAUTHENTICATED = 4401
@@ -37,7 +43,8 @@ def _active_membership(user: Any, tenant_slug: str) -> TenantUser | None:
 
 @database_sync_to_async
 def _can(member: TenantUser, permission: str) -> bool:
-    return can(member, permission)
+    # Scoped grants pass here; `authorize` narrows to the object (e.g. a conversation's unit).
+    return can_somewhere(member, permission)
 
 
 class TenantConsumer(AsyncJsonWebsocketConsumer):
@@ -60,15 +67,24 @@ class TenantConsumer(AsyncJsonWebsocketConsumer):
         if not await _can(member, self.permission):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        if not await self.authorize(member):
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
         self.member = member
-        subprotocol = "bearer" if self.scope.get("uses_bearer_subprotocol") else None
-        await self.accept(subprotocol=subprotocol)
-        for group in self.groups_for(member):
+        # Join before accepting: once the client sees the socket open, no event can slip by.
+        for group in await database_sync_to_async(self.groups_for)(member):
             await self.channel_layer.group_add(group, self.channel_name)
             self.joined_groups.append(group)
+        subprotocol = "bearer" if self.scope.get("uses_bearer_subprotocol") else None
+        await self.accept(subprotocol=subprotocol)
         await self.on_joined()
 
+    async def authorize(self, member: TenantUser) -> bool:
+        """Object-level check after membership and permission (e.g. conversation scope)."""
+        return True
+
     def groups_for(self, member: TenantUser) -> list[str]:
+        """Groups to join (runs in a worker thread: it may query the database)."""
         return []
 
     async def on_joined(self) -> None:
@@ -99,55 +115,84 @@ class NotificationsConsumer(TenantConsumer):
         return [groups.tenant(member.tenant_id), groups.member(member.tenant_id, member.id)]
 
 
-class PresenceConsumer(TenantConsumer):
-    """`ws/{tenant_slug}/presence`: marks the member online while connected (ping every 30 s)
-    and tells every member of the tenant who comes and goes."""
+class RosterConsumer(TenantConsumer):
+    """A socket that counts as presence in a roster while open (heartbeat: ping every 30 s) and
+    tells the roster's group who comes, goes or changes status."""
 
-    permission = "tenant.view"
     redis: aioredis.Redis
+    roster: str
 
-    def groups_for(self, member: TenantUser) -> list[str]:
-        return [groups.presence(member.tenant_id)]
+    def roster_group(self) -> str:
+        raise NotImplementedError
 
-    async def on_joined(self) -> None:
-        self.redis = aioredis.Redis.from_url(settings.REDIS_URL)
-        tenant_id, member_id = self.member.tenant_id, self.member.id
-        await presence_touch(self.redis, tenant_id, member_id, self.channel_name)
-        online = sorted(await online_member_ids_async(self.redis, tenant_id))
-        await self.send_json({"event": "presence.snapshot", "tenant_id": str(tenant_id), "online": online})
+    def roster_key(self) -> str:
+        raise NotImplementedError
+
+    async def announce(self, status: str) -> None:
         await self.channel_layer.group_send(
-            groups.presence(tenant_id),
+            self.roster_group(),
             {
                 "type": "event.forward",
                 "payload": {
-                    "event": "presence.changed",
-                    "tenant_id": str(tenant_id),
-                    "member_id": str(member_id),
-                    "online": True,
+                    "event": self.roster_event,
+                    "tenant_id": str(self.member.tenant_id),
+                    "member_id": str(self.member.id),
+                    "display_name": self.member.display_name,
+                    "status": status,
+                    "online": status != "offline",
+                    **self.roster_context(),
                 },
             },
         )
 
+    roster_event = "presence.changed"
+
+    def roster_context(self) -> dict[str, Any]:
+        return {}
+
+    async def on_joined(self) -> None:
+        self.redis = aioredis.Redis.from_url(settings.REDIS_URL)
+        self.roster = self.roster_key()
+        await roster_join(self.redis, self.roster, self.member.id, self.channel_name)
+        await self.send_json(
+            {
+                "event": f"{self.roster_event.split('.')[0]}.snapshot",
+                "tenant_id": str(self.member.tenant_id),
+                "members": await roster_members(self.redis, self.roster),
+                "online": sorted(await roster_members(self.redis, self.roster)),
+                **self.roster_context(),
+            }
+        )
+        await self.announce("online")
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await presence_touch(self.redis, self.member.tenant_id, self.member.id, self.channel_name)
+        if isinstance(content, dict):
+            if content.get("type") == "ping":
+                await roster_join(self.redis, self.roster, self.member.id, self.channel_name)
+            elif content.get("type") == "status" and content.get("status") in ("online", "away"):
+                await roster_set_status(self.redis, self.roster, self.member.id, content["status"])
+                await self.announce(content["status"])
+                return
         await super().receive_json(content, **kwargs)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "member") and hasattr(self, "redis"):
-            tenant_id, member_id = self.member.tenant_id, self.member.id
-            if await presence_leave(self.redis, tenant_id, member_id, self.channel_name):
-                await self.channel_layer.group_send(
-                    groups.presence(tenant_id),
-                    {
-                        "type": "event.forward",
-                        "payload": {
-                            "event": "presence.changed",
-                            "tenant_id": str(tenant_id),
-                            "member_id": str(member_id),
-                            "online": False,
-                        },
-                    },
-                )
+            if await roster_leave(self.redis, self.roster, self.member.id, self.channel_name):
+                await self.announce("offline")
             await self.redis.aclose()
         await super().disconnect(code)
+
+
+class PresenceConsumer(RosterConsumer):
+    """`ws/{tenant_slug}/presence`: online / away / offline agents of the tenant."""
+
+    permission = "tenant.view"
+
+    def groups_for(self, member: TenantUser) -> list[str]:
+        return [groups.presence(member.tenant_id)]
+
+    def roster_group(self) -> str:
+        return groups.presence(self.member.tenant_id)
+
+    def roster_key(self) -> str:
+        return tenant_roster(self.member.tenant_id)

@@ -13,3 +13,22 @@ def member(tenant_id: UUID | str, member_id: UUID | str) -> str:
 
 def presence(tenant_id: UUID | str) -> str:
     return f"t.{tenant_id}.presence"
+
+
+def inbox(tenant_id: UUID | str) -> str:
+    """Conversation list updates for members who see every conversation of the tenant."""
+    return f"t.{tenant_id}.inbox"
+
+
+def inbox_unit(tenant_id: UUID | str, scope_type: str, scope_id: UUID | str) -> str:
+    """Conversation list updates for members scoped to one department or team."""
+    return f"t.{tenant_id}.inbox.{scope_type}.{scope_id}"
+
+
+def conversation(tenant_id: UUID | str, conversation_id: UUID | str) -> str:
+    return f"t.{tenant_id}.c.{conversation_id}"
+
+
+def visitor(tenant_id: UUID | str, contact_id: UUID | str) -> str:
+    """A web chat visitor's sockets (all their tabs)."""
+    return f"t.{tenant_id}.v.{contact_id}"

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +24,10 @@ from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
-from atendo.core.errors import ApplicationError, RateLimitedError
+from atendo.core.errors import ApplicationError
 from atendo.core.events import publish
 from atendo.core.models import Locale, MagicLinkToken, Tenant, TenantUser, User
+from atendo.core.ratelimit import rate_limit_hit
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
 from atendo.core.services.events import MemberChanged
 
@@ -40,20 +40,6 @@ class TokenPair:
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def rate_limit_hit(*, key: str, limit: int, window: timedelta) -> None:
-    """Fixed-window counter in the shared cache; raises once `limit` is exceeded."""
-    seconds = int(window.total_seconds())
-    cache_key = f"ratelimit:{key}"
-    cache.add(cache_key, 0, seconds)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, seconds)
-        count = 1
-    if count > limit:
-        raise RateLimitedError(_("Too many attempts. Please wait a few minutes and try again."), retry_after=seconds)
 
 
 def _memberships_for_audit(user: User) -> list[TenantUser]:

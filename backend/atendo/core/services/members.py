@@ -15,6 +15,7 @@ from atendo.core.errors import ApplicationError, ConflictError, PermissionDenied
 from atendo.core.events import publish
 from atendo.core.models import Role, RoleAssignment, Tenant, TenantUser, User
 from atendo.core.permissions import OWNER_ROLE
+from atendo.core.ratelimit import rate_limit_hit
 from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 from atendo.core.services.events import MemberChanged
 
@@ -119,7 +120,7 @@ def member_resend_invitation(
     *, tenant: Tenant, actor: TenantUser, member: TenantUser, context: RequestContext = SYSTEM
 ) -> None:
     """Mail a fresh invitation link to someone who has not joined yet."""
-    from atendo.core.services.auth import magic_link_issue_invite, rate_limit_hit
+    from atendo.core.services.auth import magic_link_issue_invite
 
     ensure_can(actor, "member.invite", tenant)
     if member.status != TenantUser.Status.INVITED:

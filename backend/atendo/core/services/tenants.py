@@ -17,7 +17,7 @@ from atendo.core.permissions import BUILTIN_ROLES, OWNER_ROLE
 from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 from atendo.core.tenancy import forget_hostname, normalize_hostname
 
-TENANT_EDITABLE_FIELDS = ("name", "timezone", "locale")
+TENANT_EDITABLE_FIELDS = ("name", "timezone", "locale", "reopen_window_hours")
 
 
 def builtin_roles_ensure(*, tenant: Tenant) -> dict[str, Role]:

@@ -70,6 +70,29 @@ TENANT_ENDPOINTS = [
     Endpoint("PATCH", "/api/v1/tenants/{slug}/roles/{role_id}", {"permissions": ["audit.view"]}),
     Endpoint("DELETE", "/api/v1/tenants/{slug}/roles/{role_id}"),
     Endpoint("GET", "/api/v1/audit/logs"),
+    Endpoint("GET", "/api/v1/contacts"),
+    Endpoint("POST", "/api/v1/contacts", {"name": "Planted", "identities": [{"kind": "email", "value": "p@x.test"}]}),
+    Endpoint("GET", "/api/v1/contacts/{contact_id}"),
+    Endpoint("PATCH", "/api/v1/contacts/{contact_id}", {"name": "Renamed", "tags": ["x"]}),
+    Endpoint("POST", "/api/v1/contacts/{contact_id}/merge", {"duplicate": "00000000-0000-0000-0000-000000000000"}),
+    Endpoint("GET", "/api/v1/channels/webchat"),
+    Endpoint("POST", "/api/v1/channels/webchat", {"name": "Planted chat"}),
+    Endpoint("GET", "/api/v1/channels/webchat/{account_id}"),
+    Endpoint("PATCH", "/api/v1/channels/webchat/{account_id}", {"status": "disabled"}),
+    Endpoint("GET", "/api/v1/conversations"),
+    Endpoint("GET", "/api/v1/conversations/{conversation_id}"),
+    Endpoint("GET", "/api/v1/conversations/{conversation_id}/messages"),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/messages", {"body": "spoofed reply"}),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/assign", {"assignee": None, "department": None}),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/status", {"status": "resolved"}),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/read"),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/typing", {"typing": True}),
+    Endpoint(
+        "POST",
+        "/api/v1/conversations/{conversation_id}/participants",
+        {"member": "00000000-0000-0000-0000-000000000000"},
+    ),
+    Endpoint("DELETE", "/api/v1/conversations/{conversation_id}/participants/{member_id}"),
 ]
 
 
@@ -81,6 +104,9 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{member_id}", "<uuid:member_id>")
         .replace("{domain_id}", "<uuid:domain_id>")
         .replace("{role_id}", "<uuid:role_id>")
+        .replace("{contact_id}", "<uuid:contact_id>")
+        .replace("{account_id}", "<uuid:account_id>")
+        .replace("{conversation_id}", "<uuid:conversation_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
@@ -95,13 +121,30 @@ def _custom_role(world):
     )[0]
 
 
+def _rows(world) -> dict[str, Any]:
+    """One row of each kind the endpoints address, created once per tenant."""
+    from atendo.messaging.models import Conversation
+    from atendo.messaging.tests.factories import conversation, inbound
+
+    existing = Conversation.objects.for_tenant(world.tenant).select_related("account", "contact").first()
+    if existing is None:
+        existing = conversation(world.tenant)
+        inbound(existing)
+    return {
+        "role_id": _custom_role(world).id,
+        "conversation_id": existing.id,
+        "contact_id": existing.contact_id,
+        "account_id": existing.account_id,
+    }
+
+
 def _fill(endpoint: Endpoint, world, domain_id: uuid.UUID) -> str:
     return endpoint.path.format(
         tenant_id=world.tenant.id,
         slug=world.slug,
         member_id=world.member("agent").id,
         domain_id=domain_id,
-        role_id=_custom_role(world).id,
+        **_rows(world),
     )
 
 
@@ -110,12 +153,15 @@ def victim_domain(two_tenants):
     from atendo.core.models import TenantDomain
 
     for world in (two_tenants.a, two_tenants.b):
-        _custom_role(world)  # rows the role endpoints address exist before any snapshot
+        _rows(world)  # rows the endpoints address exist before any snapshot
     return TenantDomain.objects.create(tenant=two_tenants.b.tenant, hostname="globex.example.com")
 
 
 def _snapshot(tenant) -> tuple[Any, ...]:
+    from atendo.connectors.models import ChannelAccount
+    from atendo.contacts.models import Contact
     from atendo.core.models import AuditLog, Role, RoleAssignment, TenantDomain, TenantUser
+    from atendo.messaging.models import Conversation, ConversationParticipant, Message
 
     return (
         sorted(TenantUser.objects.for_tenant(tenant).values_list("id", "status", "display_name")),
@@ -124,6 +170,15 @@ def _snapshot(tenant) -> tuple[Any, ...]:
         sorted(Role.objects.for_tenant(tenant).values_list("id", "name", "permissions")),
         AuditLog.objects.for_tenant(tenant).count(),
         tenant.__class__.objects.get(id=tenant.id).name,
+        sorted(Contact.objects.for_tenant(tenant).values_list("id", "name", "tags", "merged_into")),
+        sorted(ChannelAccount.objects.for_tenant(tenant).values_list("id", "name", "status", "settings")),
+        sorted(
+            Conversation.objects.for_tenant(tenant).values_list(
+                "id", "status", "assignee", "unread_count", "department_id"
+            )
+        ),
+        Message.objects.for_tenant(tenant).count(),
+        ConversationParticipant.objects.for_tenant(tenant).count(),
     )
 
 
@@ -133,6 +188,10 @@ def test_owner_of_tenant_a_cannot_touch_tenant_b(endpoint, two_tenants, victim_d
     path = _fill(endpoint, two_tenants.b, victim_domain.id)
     attacker = two_tenants.a.api("owner", with_header=False)
     names_tenant_in_url = "{tenant_id}" in endpoint.path or "{slug}" in endpoint.path
+    if not names_tenant_in_url and "{" in endpoint.path:
+        # Tenant A's own header with tenant B's object ids: the object must be invisible.
+        response = attacker.request(endpoint.method, path, endpoint.body, HTTP_X_TENANT="acme")
+        assert response.status_code == 404, response.content
     # With no tenant in the URL, "X-Tenant: acme" is the attacker's own tenant: not an attack.
     attempts = ({}, {"HTTP_X_TENANT": "globex"}) + (({"HTTP_X_TENANT": "acme"},) if names_tenant_in_url else ())
     for headers in attempts:
@@ -194,6 +253,16 @@ WRITE_ENDPOINTS = [
     ("PATCH", "/api/v1/users/me", "agent"),
     ("POST", "/api/v1/tenants/{slug}/roles", "owner"),
     ("PATCH", "/api/v1/tenants/{slug}/roles/{role_id}", "owner"),
+    ("POST", "/api/v1/contacts", "agent"),
+    ("PATCH", "/api/v1/contacts/{contact_id}", "agent"),
+    ("POST", "/api/v1/contacts/{contact_id}/merge", "owner"),
+    ("POST", "/api/v1/channels/webchat", "owner"),
+    ("PATCH", "/api/v1/channels/webchat/{account_id}", "owner"),
+    ("POST", "/api/v1/conversations/{conversation_id}/messages", "agent"),
+    ("POST", "/api/v1/conversations/{conversation_id}/assign", "agent"),
+    ("POST", "/api/v1/conversations/{conversation_id}/status", "agent"),
+    ("POST", "/api/v1/conversations/{conversation_id}/typing", "agent"),
+    ("POST", "/api/v1/conversations/{conversation_id}/participants", "agent"),
 ]
 BAD_BODIES = [
     ("malformed json", "{not json"),
@@ -234,9 +303,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(method, path, role, label,
 
     world = two_tenants.a
     api = world.api(role) if role else anon
-    url = path.format(
-        tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, role_id=_custom_role(world).id
-    )
+    url = path.format(tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, **_rows(world))
     before = _snapshot(world.tenant)
     response = Api.request(api, method, url, raw=raw)
     if label == "empty object" and method == "PATCH":

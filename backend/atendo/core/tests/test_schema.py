@@ -31,3 +31,8 @@ def test_schema_and_docs_are_served(anon):
     assert scripts
     for script in scripts:
         assert anon.get(script).status_code == 200, script
+
+
+@pytest.mark.django_db
+def test_migrations_match_the_models():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

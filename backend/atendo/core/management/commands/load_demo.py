@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from typing import Any
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -44,5 +47,10 @@ class Command(BaseCommand):
             RoleAssignment.objects.for_tenant(tenant).get_or_create(
                 tenant=tenant, member=member, role=roles[role_slug], scope_type=None, scope_id=None
             )
+        # Each app may ship `atendo.<app>.demo.load(tenant)`; imported by name so core does not
+        # depend on the apps above it.
+        for app in apps.get_app_configs():
+            if app.name.startswith("atendo.") and importlib.util.find_spec(f"{app.name}.demo") is not None:
+                importlib.import_module(f"{app.name}.demo").load(tenant)
         verb = "created" if created else "refreshed"
         self.stdout.write(f"Demo tenant {verb}: sign in as {DEMO_PEOPLE[0][0]} or {DEMO_PEOPLE[1][0]}.")

@@ -1,0 +1,62 @@
+"""Contacts (the customers) and their identities on each channel."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+from atendo.core.models import Locale, UUIDModel
+from atendo.core.tenancy import TenantOwnedModel
+
+
+class Contact(UUIDModel, TenantOwnedModel):
+    tenant = models.ForeignKey("core.Tenant", on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True, default="")
+    avatar_url = models.URLField(max_length=500, blank=True, default="")
+    language = models.CharField(max_length=5, choices=Locale.choices, blank=True, default="")
+    custom_attributes = models.JSONField(default=dict, blank=True)
+    tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    blocked = models.BooleanField(default=False)
+    # Set when this contact was merged into another; merged contacts are hidden from lists.
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["tenant", "-updated_at", "-id"], name="contact_tenant_recent"),
+            GinIndex(fields=["tags"], name="contact_tags"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class IdentityKind(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
+    WEBCHAT = "webchat", "Web chat visitor"
+    EXTERNAL = "external", "Identifier from the tenant's own site"
+
+
+class ContactIdentity(UUIDModel, TenantOwnedModel):
+    """How a contact is recognised on a channel; the value is normalised (E.164 phones,
+    lower-case e-mails) and unique per tenant and kind."""
+
+    tenant = models.ForeignKey("core.Tenant", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(max_length=16, choices=IdentityKind.choices)
+    value = models.CharField(max_length=320)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "kind", "value"], name="identity_unique_per_tenant"),
+        ]
+        indexes: ClassVar = [models.Index(fields=["tenant", "value"], name="identity_tenant_value")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"

@@ -1,0 +1,161 @@
+"""Contact writes: upsert by identity (used by every channel), edits, merges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from atendo.contacts.events import ContactChanged
+from atendo.contacts.identities import normalize_identity
+from atendo.contacts.models import Contact, ContactIdentity
+from atendo.core.access import ensure_can
+from atendo.core.errors import ApplicationError, ConflictError
+from atendo.core.events import publish
+from atendo.core.models import Tenant, TenantUser
+from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
+
+CONTACT_EDITABLE_FIELDS = ("name", "avatar_url", "language", "custom_attributes", "tags", "blocked")
+
+# Steps other apps add to a merge (e.g. messaging re-points conversations). They run inside the
+# merge's transaction, so a merge is all or nothing; registered from AppConfig.ready().
+MergeStep = Callable[[Tenant, Contact, Contact], None]
+_merge_steps: list[MergeStep] = []
+
+
+def register_merge_step(step: MergeStep) -> None:
+    if step not in _merge_steps:
+        _merge_steps.append(step)
+
+
+def contact_upsert_by_identity(
+    *,
+    tenant: Tenant,
+    kind: str,
+    value: str,
+    name: str = "",
+    language: str = "",
+    attributes: dict[str, Any] | None = None,
+) -> tuple[Contact, bool]:
+    """The contact owning (kind, value), created when new. Safe under concurrency: twenty
+    simultaneous first messages from one person make one contact. Returns (contact, created)."""
+    value = normalize_identity(kind, value)
+    identity = (
+        ContactIdentity.objects.for_tenant(tenant).filter(kind=kind, value=value).select_related("contact").first()
+    )
+    if identity is not None:
+        contact = identity.contact
+        if name and not contact.name:
+            contact.name = name[:200]
+            contact.save(update_fields=["name", "updated_at"])
+        return contact, False
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                tenant=tenant, name=name[:200], language=language, custom_attributes=attributes or {}
+            )
+            ContactIdentity.objects.create(tenant=tenant, contact=contact, kind=kind, value=value)
+    except IntegrityError:
+        # Another request created the identity first; its transaction has committed by now
+        # (the unique index made us wait for it), so we can read its contact.
+        identity = ContactIdentity.objects.for_tenant(tenant).select_related("contact").get(kind=kind, value=value)
+        return identity.contact, False
+    publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="created"))
+    return contact, True
+
+
+def contact_create(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    data: dict[str, Any],
+    identities: list[tuple[str, str]],
+    context: RequestContext = SYSTEM,
+) -> Contact:
+    ensure_can(actor, "contact.edit", tenant)
+    normalized = [(kind, normalize_identity(kind, value)) for kind, value in identities]
+    with transaction.atomic():
+        contact = Contact.objects.create(
+            tenant=tenant, **{k: v for k, v in data.items() if k in CONTACT_EDITABLE_FIELDS}
+        )
+        try:
+            with transaction.atomic():
+                ContactIdentity.objects.bulk_create(
+                    [ContactIdentity(tenant=tenant, contact=contact, kind=k, value=v) for k, v in normalized]
+                )
+        except IntegrityError as exc:
+            raise ConflictError(
+                _("Another contact already has this identity."),
+                code="identity_taken",
+                fields={"identities": [_("Already used by another contact.")]},
+            ) from exc
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="contact.created",
+            target=contact,
+            changes={"name": contact.name, "identities": normalized},
+            context=context,
+        )
+        publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="created"))
+    return contact
+
+
+def contact_update(
+    *, tenant: Tenant, actor: TenantUser, contact: Contact, data: dict[str, Any], context: RequestContext = SYSTEM
+) -> Contact:
+    ensure_can(actor, "contact.edit", tenant)
+    changes = assign_changed_fields(contact, data, CONTACT_EDITABLE_FIELDS)
+    if changes:
+        with transaction.atomic():
+            contact.save(update_fields=[*changes, "updated_at"])
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="contact.updated",
+                target=contact,
+                changes=changes,
+                context=context,
+            )
+            publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="updated"))
+    return contact
+
+
+def contact_merge(
+    *, tenant: Tenant, actor: TenantUser, source: Contact, target: Contact, context: RequestContext = SYSTEM
+) -> Contact:
+    """Merge the duplicate `source` into `target`: identities, tags, attributes (target wins)
+    and, through registered steps, everything that points at the source (conversations)."""
+    ensure_can(actor, "contact.manage", tenant)
+    if source.id == target.id:
+        raise ApplicationError(_("A contact cannot be merged into itself."), code="merge_same_contact")
+    with transaction.atomic():
+        locked = {
+            c.id: c
+            for c in Contact.objects.for_tenant(tenant).select_for_update().filter(id__in=[source.id, target.id])
+        }
+        source, target = locked[source.id], locked[target.id]
+        if source.merged_into_id or target.merged_into_id:
+            raise ConflictError(_("This contact was already merged."), code="already_merged")
+        moved = list(ContactIdentity.objects.for_tenant(tenant).filter(contact=source).values_list("kind", "value"))
+        ContactIdentity.objects.for_tenant(tenant).filter(contact=source).update(contact=target)
+        target.tags = sorted(set(target.tags) | set(source.tags))
+        target.custom_attributes = {**source.custom_attributes, **target.custom_attributes}
+        target.name = target.name or source.name
+        target.save(update_fields=["tags", "custom_attributes", "name", "updated_at"])
+        for step in _merge_steps:
+            step(tenant, source, target)
+        source.merged_into = target
+        source.save(update_fields=["merged_into", "updated_at"])
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="contact.merged",
+            target=target,
+            changes={"source": source.id, "identities": moved},
+            context=context,
+        )
+        publish(ContactChanged(tenant_id=tenant.id, contact_id=target.id, change="merged"))
+    return target

@@ -1,0 +1,122 @@
+"""Messaging reads: the inbox (scoped, filtered, cursor-paginated), one conversation, its
+timeline. Department/team scope is applied here and nowhere else."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from atendo.contacts.models import ContactIdentity
+from atendo.core.access import member_grants
+from atendo.core.errors import NotFoundError
+from atendo.core.models import ScopeType, TenantUser
+from atendo.messaging.models import Conversation, Message, MessageAttachment
+
+
+def visible_conversations(member: TenantUser) -> QuerySet[Conversation]:
+    """Conversations a member may see: all of the tenant with a tenant-wide conversation.view;
+    with a scoped one, those of their departments/teams plus those assigned to them."""
+    qs = Conversation.objects.for_tenant(member.tenant_id)
+    grants = member_grants(member)
+    if grants.allows("conversation.view"):
+        return qs
+    scopes = grants.scopes_with("conversation.view")
+    departments = [scope_id for kind, scope_id in scopes if kind == ScopeType.DEPARTMENT]
+    teams = [scope_id for kind, scope_id in scopes if kind == ScopeType.TEAM]
+    return qs.filter(Q(department_id__in=departments) | Q(team_id__in=teams) | Q(assignee=member))
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    view: str = "all"  # mine | unassigned | all
+    status: str = "open"  # open | pending | snoozed | resolved | all
+    account_id: UUID | None = None
+    channel: str = ""
+    department_id: UUID | None = None
+    team_id: UUID | None = None
+    tag: str = ""
+    q: str = ""
+
+
+def conversation_list(*, member: TenantUser, filters: InboxFilters) -> QuerySet[Conversation]:
+    qs = visible_conversations(member).select_related("contact", "assignee", "account")
+    if filters.view == "mine":
+        qs = qs.filter(assignee=member)
+    elif filters.view == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    if filters.status != "all":
+        qs = qs.filter(status=filters.status)
+    if filters.account_id:
+        qs = qs.filter(account_id=filters.account_id)
+    if filters.channel:
+        qs = qs.filter(account__kind=filters.channel)
+    if filters.department_id:
+        qs = qs.filter(department_id=filters.department_id)
+    if filters.team_id:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.tag:
+        qs = qs.filter(tags__contains=[filters.tag])
+    search = filters.q.strip()
+    if search:
+        identities = ContactIdentity.objects.for_tenant(member.tenant_id).filter(contact=OuterRef("contact_id"))
+        condition = Q(contact__name__icontains=search) | Q(Exists(identities.filter(value__icontains=search.lower())))
+        digits = re.sub(r"\D", "", search)
+        if len(digits) >= 4:
+            condition |= Q(Exists(identities.filter(value__contains=digits)))
+        qs = qs.filter(condition)
+    return qs
+
+
+def get_conversation_for(member: TenantUser, conversation_id: UUID) -> Conversation:
+    """404 for another tenant's conversation and for one outside the member's scope alike."""
+    conversation = (
+        visible_conversations(member)
+        .select_related("contact", "assignee", "account")
+        .filter(id=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise NotFoundError()
+    return conversation
+
+
+def message_timeline(
+    *, conversation: Conversation, before: UUID | None = None, limit: int = 50, for_visitor: bool = False
+) -> tuple[list[Message], bool]:
+    """Up to `limit` messages older than `before`, oldest first, and whether more exist."""
+    qs = (
+        Message.objects.for_tenant(conversation.tenant_id)
+        .filter(conversation=conversation)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(conversation.tenant_id))
+        )
+        .order_by("-created_at", "-id")
+    )
+    if for_visitor:  # private notes and internal events (assignments, transfers) stay inside
+        qs = qs.exclude(kind__in=["note", "system"])
+    if before is not None:
+        anchor = Message.objects.for_tenant(conversation.tenant_id).filter(conversation=conversation, id=before).first()
+        if anchor is None:
+            raise NotFoundError()
+        qs = qs.filter(Q(created_at__lt=anchor.created_at) | Q(created_at=anchor.created_at, id__lt=anchor.id))
+    page = list(qs[: limit + 1])
+    return list(reversed(page[:limit])), len(page) > limit
+
+
+def get_message(*, conversation: Conversation, message_id: UUID) -> Message:
+    message = (
+        Message.objects.for_tenant(conversation.tenant_id)
+        .filter(conversation=conversation, id=message_id)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(conversation.tenant_id))
+        )
+        .first()
+    )
+    if message is None:
+        raise NotFoundError()
+    return message

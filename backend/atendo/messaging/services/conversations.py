@@ -1,0 +1,254 @@
+"""Conversation lifecycle: find-or-open for inbound messages, assignment and transfer, status,
+read marks, participants."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from atendo.connectors.models import ChannelAccount
+from atendo.contacts.models import Contact
+from atendo.core.access import can, can_somewhere, ensure_can_in_units
+from atendo.core.errors import ApplicationError, ConflictError
+from atendo.core.events import publish
+from atendo.core.models import Locale, Tenant, TenantUser
+from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
+from atendo.messaging.events import ConversationUpdated, MessageCreated
+from atendo.messaging.models import (
+    UNRESOLVED,
+    Conversation,
+    ConversationParticipant,
+    ConversationStatus,
+    Message,
+    MessageDirection,
+    MessageKind,
+)
+
+
+def ensure_can_on(actor: TenantUser, permission: str, conversation: Conversation) -> None:
+    """Tenant-wide holders, holders in the conversation's department or team, and its assignee
+    (wherever the assignee's grant of the permission lies)."""
+    if conversation.assignee_id == actor.id and can_somewhere(actor, permission):
+        return
+    ensure_can_in_units(actor, permission, [("department", conversation.department_id), ("team", conversation.team_id)])
+
+
+def conversation_for_inbound(*, tenant: Tenant, account: ChannelAccount, contact: Contact) -> tuple[Conversation, str]:
+    """The conversation a new inbound message belongs to: the unresolved one, else the last
+    one reopened when resolved within the tenant's window, else a new one.
+    Returns (conversation, "existing" | "reopened" | "created"). Must run in a transaction;
+    the contact row lock serialises concurrent first messages of one person."""
+    Contact.objects.for_tenant(tenant).select_for_update().filter(id=contact.id).first()
+    conversations = Conversation.objects.for_tenant(tenant).filter(account=account, contact=contact)
+    current = conversations.filter(status__in=UNRESOLVED).first()
+    if current is not None:
+        return current, "existing"
+    last = conversations.order_by("-resolved_at").first()
+    window = timedelta(hours=tenant.reopen_window_hours)
+    if last is not None and last.resolved_at and timezone.now() - last.resolved_at <= window:
+        last.status = ConversationStatus.OPEN
+        last.resolved_at = None
+        last.save(update_fields=["status", "resolved_at", "updated_at"])
+        publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=last.id, change="reopened"))
+        return last, "reopened"
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(tenant=tenant, account=account, contact=contact)
+    except IntegrityError:  # the unique index caught a racer that did not lock the contact
+        return conversations.get(status__in=UNRESOLVED), "existing"
+    publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="created"))
+    return conversation, "created"
+
+
+def _system_message(
+    *, conversation: Conversation, actor: TenantUser | None, event: str, text: str, details: dict[str, Any]
+) -> Message:
+    message = Message.objects.create(
+        tenant_id=conversation.tenant_id,
+        conversation=conversation,
+        account_id=conversation.account_id,
+        direction=MessageDirection.OUT,
+        kind=MessageKind.SYSTEM,
+        author=actor,
+        body=text,
+        metadata={"event": event, **details},
+    )
+    publish(MessageCreated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id))
+    return message
+
+
+def _tenant_language(tenant: Tenant) -> str:
+    return Locale(tenant.locale).language_code if tenant.locale in Locale.values else "pt-br"
+
+
+def _ensure_assignable(tenant: Tenant, assignee: TenantUser) -> None:
+    if assignee.tenant_id != tenant.id or not assignee.is_active or not can(assignee, "conversation.reply"):
+        raise ApplicationError(
+            _("This person cannot take conversations."),
+            code="invalid_assignee",
+            fields={"assignee": [_("Not an active agent of this workspace.")]},
+        )
+
+
+def conversation_assign(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    conversation: Conversation,
+    assignee: TenantUser | None,
+    department_id: UUID | None = None,
+    team_id: UUID | None = None,
+    change_unit: bool = False,
+    note: str = "",
+    context: RequestContext = SYSTEM,
+) -> Conversation:
+    """Assign to an agent (or nobody) and/or transfer to a department or team. Every transfer
+    writes a system message into the timeline and an audit row."""
+    ensure_can_on(actor, "conversation.assign", conversation)
+    if assignee is not None:
+        _ensure_assignable(tenant, assignee)
+    before = {
+        "assignee": conversation.assignee_id,
+        "department_id": conversation.department_id,
+        "team_id": conversation.team_id,
+    }
+    with transaction.atomic():
+        conversation.assignee = assignee
+        if change_unit:
+            conversation.department_id, conversation.team_id = department_id, team_id
+        conversation.last_activity_at = timezone.now()
+        conversation.save(update_fields=["assignee", "department_id", "team_id", "last_activity_at", "updated_at"])
+        after = {
+            "assignee": conversation.assignee_id,
+            "department_id": conversation.department_id,
+            "team_id": conversation.team_id,
+        }
+        if after == before:
+            return conversation
+        if assignee is not None:
+            ConversationParticipant.objects.get_or_create(tenant=tenant, conversation=conversation, member=assignee)
+        with translation.override(_tenant_language(tenant)):
+            who = assignee.display_name if assignee else _("nobody")
+            text = _("%(actor)s assigned the conversation to %(who)s.") % {"actor": actor.display_name, "who": who}
+            if change_unit:
+                text = _("%(actor)s transferred the conversation.") % {"actor": actor.display_name}
+            if note:
+                text = f"{text} {note}"
+        _system_message(
+            conversation=conversation,
+            actor=actor,
+            event="transfer" if change_unit else "assignment",
+            text=text,
+            details={"from": before, "to": after, "note": note},
+        )
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="conversation.transferred" if change_unit else "conversation.assigned",
+            target=conversation,
+            changes={"from": before, "to": after, "note": note},
+            context=context,
+        )
+        publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="assigned"))
+    return conversation
+
+
+def conversation_set_status(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    conversation: Conversation,
+    status: str,
+    snoozed_until: datetime | None = None,
+    context: RequestContext = SYSTEM,
+) -> Conversation:
+    ensure_can_on(actor, "conversation.reply", conversation)
+    if status == ConversationStatus.SNOOZED and (snoozed_until is None or snoozed_until <= timezone.now()):
+        raise ApplicationError(
+            _("Say until when to snooze."),
+            code="snooze_until_required",
+            fields={"snoozed_until": [_("A future time is required.")]},
+        )
+    if status == conversation.status and status != ConversationStatus.SNOOZED:
+        return conversation
+    previous = conversation.status
+    try:
+        with transaction.atomic():
+            conversation.status = status
+            conversation.snoozed_until = snoozed_until if status == ConversationStatus.SNOOZED else None
+            conversation.resolved_at = timezone.now() if status == ConversationStatus.RESOLVED else None
+            conversation.last_activity_at = timezone.now()
+            conversation.save(
+                update_fields=["status", "snoozed_until", "resolved_at", "last_activity_at", "updated_at"]
+            )
+            with translation.override(_tenant_language(tenant)):
+                text = _("%(actor)s changed the status to %(status)s.") % {
+                    "actor": actor.display_name,
+                    "status": ConversationStatus(status).label,
+                }
+            _system_message(
+                conversation=conversation,
+                actor=actor,
+                event="status",
+                text=text,
+                details={"from": previous, "to": status},
+            )
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="conversation.status_changed",
+                target=conversation,
+                changes={"from": previous, "to": status},
+                context=context,
+            )
+            publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="status"))
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("This contact already has another open conversation on this channel."),
+            code="another_conversation_open",
+        ) from exc
+    return conversation
+
+
+def conversation_mark_read(*, tenant: Tenant, actor: TenantUser, conversation: Conversation) -> None:
+    # Reading needs no permission beyond seeing the conversation, which the caller's selector checked.
+    if conversation.unread_count:
+        Conversation.objects.for_tenant(tenant).filter(id=conversation.id).update(unread_count=0)
+        conversation.unread_count = 0
+        publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="read"))
+
+
+def conversation_touch_inbound(*, conversation: Conversation, preview: str, at: datetime) -> None:
+    """A contact wrote: bump activity, preview and unread count; waiting states wake up."""
+    Conversation.objects.for_tenant(conversation.tenant_id).filter(id=conversation.id).update(
+        last_message_preview=preview[:200],
+        last_message_at=at,
+        last_activity_at=at,
+        unread_count=F("unread_count") + 1,
+    )
+    Conversation.objects.for_tenant(conversation.tenant_id).filter(
+        id=conversation.id, status__in=[ConversationStatus.PENDING, ConversationStatus.SNOOZED]
+    ).update(status=ConversationStatus.OPEN, snoozed_until=None)
+
+
+def participant_add(
+    *, tenant: Tenant, actor: TenantUser, conversation: Conversation, member: TenantUser, role: str
+) -> ConversationParticipant:
+    ensure_can_on(actor, "conversation.reply", conversation)
+    participant, _created = ConversationParticipant.objects.for_tenant(tenant).update_or_create(
+        tenant=tenant, conversation=conversation, member=member, defaults={"role": role}
+    )
+    publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="updated"))
+    return participant
+
+
+def participant_remove(*, tenant: Tenant, actor: TenantUser, conversation: Conversation, member: TenantUser) -> None:
+    ensure_can_on(actor, "conversation.reply", conversation)
+    ConversationParticipant.objects.for_tenant(tenant).filter(conversation=conversation, member=member).delete()
+    publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="updated"))

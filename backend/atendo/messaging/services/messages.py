@@ -1,0 +1,220 @@
+"""Message writes: inbound from a channel (idempotent), outbound replies and private notes
+(queued for delivery), delivery receipts that never move backwards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from atendo.core.errors import ApplicationError
+from atendo.core.events import publish
+from atendo.core.models import Tenant, TenantUser
+from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated
+from atendo.messaging.models import (
+    DELIVERY_RANK,
+    Conversation,
+    ConversationParticipant,
+    DeliveryStatus,
+    Message,
+    MessageAttachment,
+    MessageDirection,
+    MessageKind,
+)
+
+MAX_BODY_CHARS = 10_000
+
+
+class FileRef(Protocol):
+    """A stored upload (atendo.core.storage.StoredFile)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def mime(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+
+
+def _attach(message: Message, files: Sequence[FileRef]) -> None:
+    MessageAttachment.objects.bulk_create(
+        [
+            MessageAttachment(
+                tenant_id=message.tenant_id,
+                message=message,
+                storage_key=f.key,
+                name=f.name,
+                mime=f.mime,
+                size=f.size,
+                sha256=f.sha256,
+            )
+            for f in files
+        ]
+    )
+
+
+def _preview(body: str, files: Sequence[FileRef]) -> str:
+    if body.strip():
+        return " ".join(body.split())[:200]
+    return f"📎 {files[0].name}"[:200] if files else ""
+
+
+def _existing(conversation: Conversation, *, client_id: str | None, provider_message_id: str | None) -> Message | None:
+    messages = Message.objects.for_tenant(conversation.tenant_id)
+    if provider_message_id:
+        return messages.filter(account_id=conversation.account_id, provider_message_id=provider_message_id).first()
+    if client_id:
+        return messages.filter(conversation=conversation, client_id=client_id).first()
+    return None
+
+
+def message_receive(
+    *,
+    conversation: Conversation,
+    body: str,
+    files: Sequence[FileRef] = (),
+    client_id: str | None = None,
+    provider_message_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[Message, bool]:
+    """Store a message from the contact. Idempotent on the provider message id (or the
+    widget's client id): a redelivery returns the stored message and (.., False)."""
+    from atendo.messaging.services.conversations import conversation_touch_inbound
+
+    if not body.strip() and not files:
+        raise ApplicationError(
+            _("A message needs text or a file."), code="empty_message", fields={"body": [_("This field is required.")]}
+        )
+    existing = _existing(conversation, client_id=client_id, provider_message_id=provider_message_id)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                tenant_id=conversation.tenant_id,
+                conversation=conversation,
+                account_id=conversation.account_id,
+                direction=MessageDirection.IN,
+                kind=MessageKind.MEDIA if files else MessageKind.TEXT,
+                body=body[:MAX_BODY_CHARS],
+                client_id=client_id,
+                provider_message_id=provider_message_id,
+                metadata=metadata or {},
+            )
+            _attach(message, files)
+    except IntegrityError:
+        existing = _existing(conversation, client_id=client_id, provider_message_id=provider_message_id)
+        if existing is None:
+            raise
+        return existing, False
+    conversation_touch_inbound(conversation=conversation, preview=_preview(body, files), at=message.created_at)
+    publish(MessageCreated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id))
+    publish(ConversationUpdated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, change="updated"))
+    return message, True
+
+
+def message_send(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    conversation: Conversation,
+    body: str,
+    private: bool = False,
+    files: Sequence[FileRef] = (),
+    client_id: str | None = None,
+) -> Message:
+    """An agent's reply (queued, then delivered by a task through the channel adapter) or a
+    private note (never leaves Atendo). Replying to an unassigned conversation takes it."""
+    from atendo.messaging.services.conversations import ensure_can_on
+
+    ensure_can_on(actor, "conversation.reply", conversation)
+    if not body.strip() and not files:
+        raise ApplicationError(
+            _("A message needs text or a file."), code="empty_message", fields={"body": [_("This field is required.")]}
+        )
+    if client_id and (existing := _existing(conversation, client_id=client_id, provider_message_id=None)):
+        return existing
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            tenant=tenant,
+            conversation=conversation,
+            account_id=conversation.account_id,
+            direction=MessageDirection.OUT,
+            kind=MessageKind.NOTE if private else (MessageKind.MEDIA if files else MessageKind.TEXT),
+            author=actor,
+            body=body[:MAX_BODY_CHARS],
+            client_id=client_id,
+            delivery_status=None if private else DeliveryStatus.QUEUED,
+        )
+        _attach(message, files)
+        updates: dict[str, Any] = {"last_activity_at": now}
+        if not private:
+            updates.update(last_message_preview=_preview(body, files), last_message_at=now, unread_count=0)
+            if conversation.assignee_id is None:
+                updates["assignee"] = actor
+        Conversation.objects.for_tenant(tenant).filter(id=conversation.id).update(**updates)
+        ConversationParticipant.objects.get_or_create(
+            tenant=tenant,
+            conversation=conversation,
+            member=actor,
+            defaults={"role": ConversationParticipant.Role.COLLABORATOR},
+        )
+        publish(MessageCreated(tenant_id=tenant.id, conversation_id=conversation.id, message_id=message.id))
+        publish(
+            ConversationUpdated(
+                tenant_id=tenant.id,
+                conversation_id=conversation.id,
+                change="assigned" if "assignee" in updates else "updated",
+            )
+        )
+    return message
+
+
+def message_update_delivery(
+    *,
+    message: Message,
+    status: str,
+    provider_message_id: str | None = None,
+    error_code: str = "",
+    error_message: str = "",
+) -> bool:
+    """Apply a delivery receipt. Receipts arrive out of order: a status never moves back
+    (read stays read when a late "delivered" arrives). Returns whether anything changed."""
+    with transaction.atomic():
+        locked = Message.objects.for_tenant(message.tenant_id).select_for_update().get(id=message.id)
+        current = DeliveryStatus(locked.delivery_status) if locked.delivery_status else None
+        target = DeliveryStatus(status)
+        if current is not None and DELIVERY_RANK[target] <= DELIVERY_RANK[current]:
+            return False
+        if current == DeliveryStatus.FAILED:
+            return False
+        now = timezone.now()
+        locked.delivery_status = target
+        fields = ["delivery_status"]
+        stamp = {
+            DeliveryStatus.SENT: "sent_at",
+            DeliveryStatus.DELIVERED: "delivered_at",
+            DeliveryStatus.READ: "read_at",
+        }.get(target)
+        if stamp:
+            setattr(locked, stamp, now)
+            fields.append(stamp)
+        if provider_message_id and not locked.provider_message_id:
+            locked.provider_message_id = provider_message_id
+            fields.append("provider_message_id")
+        if target == DeliveryStatus.FAILED:
+            locked.error_code, locked.error_message = error_code[:64], error_message[:500]
+            fields += ["error_code", "error_message"]
+        locked.save(update_fields=fields)
+        publish(
+            MessageUpdated(tenant_id=locked.tenant_id, conversation_id=locked.conversation_id, message_id=locked.id)
+        )
+    return True
