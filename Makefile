@@ -44,12 +44,13 @@ define apt_need
 	fi
 endef
 
-.PHONY: help run test lint clean dev-frontend deps test-deps backend-deps frontend-deps frontend-build
+.PHONY: help run test lint bench clean dev-frontend deps test-deps backend-deps frontend-deps frontend-build
 
 help:
 	@echo "make run           install what is missing, then serve Atendo on http://127.0.0.1:8000"
 	@echo "make test          lint, backend tests, frontend unit tests, browser tests"
 	@echo "make lint          ruff, mypy, import-linter (+ eslint and tsc for the frontend)"
+	@echo "make bench         benchmarks against the real servers (results in bench/results/)"
 	@echo "make dev-frontend  Vite dev server for the web app"
 	@echo "make clean         remove var/ (data, mail, embedded servers) and built assets"
 
@@ -117,6 +118,11 @@ ifneq ($(HAS_FRONTEND),)
 	npm --prefix frontend test
 	$(DEVSTACK_ROOT) e2e -- npm --prefix frontend run e2e
 endif
+
+# Benchmarks run the real servers in production mode (DEBUG off) and print Markdown tables;
+# raw figures land in bench/results/.
+bench: deps
+	E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webchat_latency.py
 
 dev-frontend: frontend-deps
 	npm --prefix frontend run dev

@@ -373,9 +373,11 @@ def cmd_e2e(argv: Sequence[str]) -> int:
             port, ws_port = free_port(), free_port()
             while ws_port == port:
                 ws_port = free_port()
+            # Browser tests run with DEBUG on; benchmarks ask for production mode (E2E_DEBUG=false).
+            env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
             env.update(
                 {
-                    "DEBUG": "true",
+                    "DEBUG": os.environ.get("E2E_DEBUG", "true"),
                     "ATENDO_VAR_DIR": str(e2e_var),
                     "APP_URL": f"http://127.0.0.1:{port}",
                     "WEBSOCKET_URL": f"ws://127.0.0.1:{ws_port}",

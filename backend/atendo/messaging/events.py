@@ -14,6 +14,7 @@ class MessageCreated(Event):
     name: ClassVar[str] = "message.created"
     conversation_id: UUID
     message_id: UUID
+    outbound: bool  # a reply that must be delivered through the channel (not notes or system events)
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,6 @@ from atendo.messaging.models import (
     ConversationStatus,
     Message,
     MessageAttachment,
-    MessageDirection,
     MessageKind,
 )
 from atendo.messaging.serializers import ConversationSerializer, MessageSerializer, VisitorMessageSerializer
@@ -87,14 +86,8 @@ def broadcast_message_updated(event: MessageUpdated) -> None:
 def enqueue_delivery(event: MessageCreated) -> None:
     from atendo.messaging.tasks import deliver_message
 
-    message = (
-        Message.objects.for_tenant(event.tenant_id)
-        .filter(id=event.message_id)
-        .only("direction", "kind", "delivery_status")
-        .first()
-    )
-    if message and message.direction == MessageDirection.OUT and message.kind in (MessageKind.TEXT, MessageKind.MEDIA):
-        deliver_message.delay(str(message.id))
+    if event.outbound:
+        deliver_message.delay(str(event.message_id))
 
 
 @listens_to(ConversationUpdated)

@@ -247,7 +247,7 @@ class WidgetMessagesApi(WidgetApi):
                 fields={"body": [_("This field is required.")]},
             )
         message = webchat_services.visitor_message_send(
-            session=session, body=data["body"], client_id=data["client_id"], files=files
+            account=self.account, session=session, body=data["body"], client_id=data["client_id"], files=files
         )
         message = selectors.get_message(conversation=message.conversation, message_id=message.id)
         return Response(VisitorMessageSerializer(message).data, status=status.HTTP_201_CREATED)

@@ -79,7 +79,11 @@ def _system_message(
         body=text,
         metadata={"event": event, **details},
     )
-    publish(MessageCreated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id))
+    publish(
+        MessageCreated(
+            tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id, outbound=False
+        )
+    )
     return message
 
 

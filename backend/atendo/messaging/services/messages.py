@@ -92,9 +92,8 @@ def message_receive(
         raise ApplicationError(
             _("A message needs text or a file."), code="empty_message", fields={"body": [_("This field is required.")]}
         )
-    existing = _existing(conversation, client_id=client_id, provider_message_id=provider_message_id)
-    if existing is not None:
-        return existing, False
+    # Insert first: the unique indexes on (account, provider id) and (conversation, client id)
+    # tell a redelivery apart, so the common case costs no extra lookup.
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -115,7 +114,11 @@ def message_receive(
             raise
         return existing, False
     conversation_touch_inbound(conversation=conversation, preview=_preview(body, files), at=message.created_at)
-    publish(MessageCreated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id))
+    publish(
+        MessageCreated(
+            tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id, outbound=False
+        )
+    )
     publish(ConversationUpdated(tenant_id=conversation.tenant_id, conversation_id=conversation.id, change="updated"))
     return message, True
 
@@ -167,7 +170,11 @@ def message_send(
             member=actor,
             defaults={"role": ConversationParticipant.Role.COLLABORATOR},
         )
-        publish(MessageCreated(tenant_id=tenant.id, conversation_id=conversation.id, message_id=message.id))
+        publish(
+            MessageCreated(
+                tenant_id=tenant.id, conversation_id=conversation.id, message_id=message.id, outbound=not private
+            )
+        )
         publish(
             ConversationUpdated(
                 tenant_id=tenant.id,

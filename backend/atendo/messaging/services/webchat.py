@@ -9,6 +9,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -166,16 +167,26 @@ def visitor_conversation(session: WidgetSession) -> Conversation | None:
     )
 
 
+SESSION_SEEN_RESOLUTION = timedelta(minutes=1)
+
+
 def visitor_message_send(
-    *, session: WidgetSession, body: str, client_id: str | None, files: Sequence[FileRef] = ()
+    *,
+    account: ChannelAccount,
+    session: WidgetSession,
+    body: str,
+    client_id: str | None,
+    files: Sequence[FileRef] = (),
 ) -> Message:
-    account = ChannelAccount.objects.for_tenant(session.tenant_id).select_related("tenant").get(id=session.account_id)
-    if account.status != ChannelAccount.Status.ACTIVE:
+    """`account` is the (active) account the widget token resolved to; the session belongs to it."""
+    if session.account_id != account.id or account.status != ChannelAccount.Status.ACTIVE:
         raise NotFoundError(_("This chat is not available."), code="widget_not_found")
+    now = timezone.now()
     with transaction.atomic():
         conversation, _state = conversation_for_inbound(tenant=account.tenant, account=account, contact=session.contact)
         message, _created = message_receive(conversation=conversation, body=body, files=files, client_id=client_id)
-        WidgetSession.objects.for_tenant(session.tenant_id).filter(id=session.id).update(last_seen_at=timezone.now())
+        if now - session.last_seen_at > SESSION_SEEN_RESOLUTION:  # one write a minute is precise enough
+            WidgetSession.objects.for_tenant(session.tenant_id).filter(id=session.id).update(last_seen_at=now)
     return message
 
 
