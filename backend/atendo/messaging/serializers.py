@@ -12,17 +12,10 @@ from atendo.messaging.models import Conversation, Message, MessageAttachment
 
 
 def attachment_url(attachment: MessageAttachment) -> str:
-    from atendo.core.storage import StoredFile, download_url
+    from atendo.core.storage import download_url
 
-    return download_url(
-        file=StoredFile(
-            key=attachment.storage_key,
-            name=attachment.name,
-            mime=attachment.mime,
-            size=attachment.size,
-            sha256=attachment.sha256,
-        )
-    )
+    # Absolute: the widget runs on the customer's site, where a relative URL means their host.
+    return download_url(key=attachment.storage_key, name=attachment.name, mime=attachment.mime, absolute=True)
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

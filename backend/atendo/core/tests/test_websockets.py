@@ -141,3 +141,26 @@ def test_event_payload_is_json_ready():
 
     payload = Sample(tenant_id=uuid.UUID(int=1)).payload()
     assert payload == {"event": "sample.happened", "tenant_id": str(uuid.UUID(int=1))}
+
+
+def test_presence_away_status_is_shared(two_tenants):
+    agent, supervisor = two_tenants.a.member("agent"), two_tenants.a.member("supervisor")
+
+    async def scenario():
+        watcher, ok, _ = await _connect("/ws/acme/presence", token_for(supervisor.user))
+        assert ok
+        await watcher.receive_json_from(timeout=5)  # snapshot
+        await watcher.receive_json_from(timeout=5)  # own join
+        away, ok, _ = await _connect("/ws/acme/presence", token_for(agent.user))
+        assert ok
+        assert (await watcher.receive_json_from(timeout=5))["status"] == "online"
+        await away.send_json_to({"type": "status", "status": "away"})
+        changed = await watcher.receive_json_from(timeout=5)
+        assert (changed["member_id"], changed["status"], changed["online"]) == (str(agent.id), "away", True)
+        late, ok, _ = await _connect("/ws/acme/presence", token_for(two_tenants.a.user("admin")))
+        snapshot = await late.receive_json_from(timeout=5)
+        assert snapshot["members"][str(agent.id)] == "away"
+        for socket_ in (watcher, away, late):
+            await socket_.disconnect()
+
+    async_to_sync(scenario)()
