@@ -137,13 +137,10 @@ def _free_port() -> int:
 
 
 def _database_url_for_tests() -> str:
-    """The URL of the test database this test runs against, for a second server process."""
-    settings = connection.settings_dict
-    host = settings["HOST"] or ""
-    host_part = host.replace("/", "%2F") if host.startswith("/") else host
-    port = f":{settings['PORT']}" if settings.get("PORT") else ""
-    auth = settings["USER"] + (f":{settings['PASSWORD']}" if settings.get("PASSWORD") else "")
-    return f"postgres://{auth}@{host_part}{port}/{settings['NAME']}"
+    """DATABASE_URL pointed at the test database this test runs against (same server, same
+    credentials, socket or TCP), for a second server process."""
+    base, _name = os.environ["DATABASE_URL"].split("?", 1)[0].rsplit("/", 1)
+    return f"{base}/{connection.settings_dict['NAME']}"
 
 
 def test_a_message_posted_here_reaches_a_socket_served_by_another_process(two_tenants, anon):
