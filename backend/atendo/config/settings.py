@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "atendo.core",
     "atendo.contacts",
     "atendo.connectors",
+    "atendo.organizations",
     "atendo.messaging",
+    "atendo.tickets",
 ]
 
 MIDDLEWARE = [

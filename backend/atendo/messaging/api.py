@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from atendo.core.api.base import ApiView, StrictSerializer, TenantPermission
+from atendo.core.api.fields import TenantRowField
 from atendo.core.api.schema import page_of
 from atendo.core.errors import ApplicationError
 from atendo.core.events import publish
@@ -31,6 +32,7 @@ from atendo.messaging.serializers import (
 from atendo.messaging.services import conversations as conversation_services
 from atendo.messaging.services import messages as message_services
 from atendo.messaging.uploads import stored_files_from_request
+from atendo.organizations.models import Department, Team
 
 
 class TenantMemberField(serializers.UUIDField):
@@ -88,13 +90,22 @@ class ReplySerializer(StrictSerializer):
 
 class AssignSerializer(StrictSerializer):
     assignee = TenantMemberField(required=False, allow_null=True)
-    department = serializers.UUIDField(required=False, allow_null=True)
-    team = serializers.UUIDField(required=False, allow_null=True)
+    department = TenantRowField(Department, required=False, allow_null=True)
+    team = TenantRowField(Team, required=False, allow_null=True)
     note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not {"assignee", "department", "team"} & set(attrs):
             raise serializers.ValidationError(_("Give an assignee, a department or a team."), code="nothing_to_assign")
+        team, department = attrs.get("team"), attrs.get("department")
+        if team is not None:
+            if department is not None and department.id != team.department_id:
+                raise serializers.ValidationError(
+                    {"team": [_("This team belongs to another department.")]}, code="team_outside_department"
+                )
+            attrs["department"] = team.department
+        elif "department" in attrs:
+            attrs["team"] = None  # moving to a department leaves the old department's team
         return attrs
 
 
@@ -212,8 +223,8 @@ class ConversationAssignApi(ApiView):
             actor=self.member,
             conversation=conversation,
             assignee=data.get("assignee", conversation.assignee),
-            department_id=data.get("department", conversation.department_id),
-            team_id=data.get("team", conversation.team_id),
+            department=data.get("department", conversation.department),
+            team=data.get("team", conversation.team),
             change_unit=change_unit,
             note=data["note"],
             context=self.context(),

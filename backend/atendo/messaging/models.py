@@ -40,10 +40,10 @@ class Conversation(UUIDModel, TenantOwnedModel):
     status = models.CharField(max_length=16, choices=ConversationStatus.choices, default=ConversationStatus.OPEN)
     priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
     assignee = models.ForeignKey("core.TenantUser", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Org units arrive with the organizations app; the ids are stored now so the inbox can
-    # filter and scope by them, and become foreign keys then.
-    department_id = models.UUIDField(null=True, blank=True)
-    team_id = models.UUIDField(null=True, blank=True)
+    department = models.ForeignKey(
+        "organizations.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey("organizations.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     last_message_preview = models.CharField(max_length=200, blank=True, default="")
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -68,8 +68,8 @@ class Conversation(UUIDModel, TenantOwnedModel):
             models.Index(fields=["tenant", "-last_activity_at", "-id"], name="conv_all"),
             models.Index(fields=["tenant", "status", "-last_activity_at", "-id"], name="conv_status"),
             models.Index(fields=["tenant", "assignee", "status", "-last_activity_at", "-id"], name="conv_assignee"),
-            models.Index(fields=["tenant", "department_id", "status", "-last_activity_at", "-id"], name="conv_dept"),
-            models.Index(fields=["tenant", "team_id", "status", "-last_activity_at", "-id"], name="conv_team"),
+            models.Index(fields=["tenant", "department", "status", "-last_activity_at", "-id"], name="conv_dept"),
+            models.Index(fields=["tenant", "team", "status", "-last_activity_at", "-id"], name="conv_team"),
             models.Index(fields=["tenant", "account", "status", "-last_activity_at", "-id"], name="conv_account"),
             models.Index(fields=["tenant", "contact", "-last_activity_at"], name="conv_contact"),
             GinIndex(fields=["tags"], name="conv_tags"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,6 +28,7 @@ from atendo.messaging.models import (
     MessageDirection,
     MessageKind,
 )
+from atendo.organizations.models import Department, Team
 
 
 def ensure_can_on(actor: TenantUser, permission: str, conversation: Conversation) -> None:
@@ -106,8 +106,8 @@ def conversation_assign(
     actor: TenantUser,
     conversation: Conversation,
     assignee: TenantUser | None,
-    department_id: UUID | None = None,
-    team_id: UUID | None = None,
+    department: Department | None = None,
+    team: Team | None = None,
     change_unit: bool = False,
     note: str = "",
     context: RequestContext = SYSTEM,
@@ -125,9 +125,9 @@ def conversation_assign(
     with transaction.atomic():
         conversation.assignee = assignee
         if change_unit:
-            conversation.department_id, conversation.team_id = department_id, team_id
+            conversation.department, conversation.team = department, team
         conversation.last_activity_at = timezone.now()
-        conversation.save(update_fields=["assignee", "department_id", "team_id", "last_activity_at", "updated_at"])
+        conversation.save(update_fields=["assignee", "department", "team", "last_activity_at", "updated_at"])
         after = {
             "assignee": conversation.assignee_id,
             "department_id": conversation.department_id,

@@ -10,6 +10,11 @@ from atendo.connectors.services import WEBCHAT_DEFAULTS
 from atendo.contacts.models import Contact, ContactIdentity
 from atendo.core.models import Tenant
 from atendo.messaging.models import Conversation, Message
+from atendo.organizations.models import Department
+
+
+def department(tenant: Tenant, name: str = "Suporte") -> Department:
+    return Department.objects.for_tenant(tenant).get_or_create(tenant=tenant, name=name)[0]
 
 
 def webchat_account(tenant: Tenant, **settings: Any) -> ChannelAccount:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -11,15 +10,16 @@ from django.utils import timezone
 from atendo.core.models import AuditLog
 from atendo.messaging.models import Conversation, ConversationParticipant, Message
 from atendo.messaging.services.conversations import conversation_for_inbound
-from atendo.messaging.tests.factories import contact, conversation, inbound, webchat_account
+from atendo.messaging.tests.factories import contact, conversation, department, inbound, webchat_account
 
 pytestmark = pytest.mark.django_db
-SALES, SUPPORT = uuid.uuid4(), uuid.uuid4()
 
 
 @pytest.fixture
 def inbox(two_tenants):
+    global SALES, SUPPORT
     tenant = two_tenants.a.tenant
+    SALES, SUPPORT = department(tenant, "Vendas").id, department(tenant, "Suporte").id
     account = webchat_account(tenant)
     agent = two_tenants.a.member("agent")
     convs = {
@@ -151,18 +151,30 @@ def test_private_note_is_never_delivered_nor_shown_to_the_visitor(two_tenants, d
 
 def test_assign_and_transfer_write_a_system_message_and_audit(two_tenants):
     conv = conversation(two_tenants.a.tenant)
+    support = department(two_tenants.a.tenant, "Suporte").id
     api = two_tenants.a.api("supervisor")
     target = two_tenants.a.member("agent")
     response = api.post(
         f"/api/v1/conversations/{conv.id}/assign",
-        {"assignee": str(target.id), "department": str(SUPPORT), "note": "billing question"},
+        {"assignee": str(target.id), "department": str(support), "note": "billing question"},
     )
     assert response.status_code == 200, response.json()
     assert response.json()["assignee"]["id"] == str(target.id)
-    assert response.json()["department_id"] == str(SUPPORT)
+    assert response.json()["department_id"] == str(support)
     system = Message.objects.for_tenant(two_tenants.a.tenant).get(conversation=conv, kind="system")
     assert system.metadata["event"] == "transfer" and "billing question" in system.body
     assert AuditLog.objects.for_tenant(two_tenants.a.tenant).filter(action="conversation.transferred").exists()
+
+
+def test_department_of_another_tenant_is_refused(two_tenants):
+    conv = conversation(two_tenants.a.tenant)
+    theirs = department(two_tenants.b.tenant, "Vendas")
+    response = two_tenants.a.api("supervisor").post(
+        f"/api/v1/conversations/{conv.id}/assign", {"department": str(theirs.id)}
+    )
+    assert (response.status_code, list(response.json()["fields"])) == (400, ["department"])
+    conv.refresh_from_db()
+    assert conv.department_id is None
 
 
 def test_assignee_from_another_tenant_is_refused(two_tenants):

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from atendo.config.asgi import application
 from atendo.core.realtime.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
-from atendo.messaging.tests.factories import conversation, webchat_account
+from atendo.messaging.tests.factories import conversation, department, webchat_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BACKEND = Path(__file__).resolve().parents[3]
@@ -45,8 +44,8 @@ async def _receive_until(socket, event: str, timeout: float = 5, where=lambda fr
 
 
 def test_conversation_socket_is_refused_outside_scope_and_tenant(two_tenants):
-    support = uuid.uuid4()
-    conv = conversation(two_tenants.a.tenant, department_id=uuid.uuid4())
+    support = department(two_tenants.a.tenant, "Suporte").id
+    conv = conversation(two_tenants.a.tenant, department=department(two_tenants.a.tenant, "Vendas"))
     scoped = two_tenants.a.add_member("agent", scope=("department", support))
 
     async def scenario():
