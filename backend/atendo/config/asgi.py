@@ -13,11 +13,14 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from atendo.core.realtime.auth import JwtAuthMiddleware  # noqa: E402
 from atendo.core.realtime.routing import websocket_urlpatterns as core_sockets  # noqa: E402
 from atendo.messaging.routing import websocket_urlpatterns as messaging_sockets  # noqa: E402
+from atendo.tickets.routing import websocket_urlpatterns as ticket_sockets  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # The widget's socket comes first: "widget" would otherwise match a tenant slug.
-        "websocket": JwtAuthMiddleware(URLRouter(messaging_sockets[-1:] + core_sockets + messaging_sockets[:-1])),
+        "websocket": JwtAuthMiddleware(
+            URLRouter(messaging_sockets[-1:] + core_sockets + messaging_sockets[:-1] + ticket_sockets)
+        ),
     }
 )

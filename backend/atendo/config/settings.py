@@ -194,6 +194,9 @@ SPECTACULAR_SETTINGS = {
         "ChannelAccountStatusEnum": "atendo.connectors.models.ChannelAccount.Status",
         "ChannelSwitchEnum": ["active", "disabled"],
         "InboxStatusFilterEnum": ["open", "pending", "snoozed", "resolved", "all"],
+        "TicketStatusEnum": "atendo.tickets.models.TicketStatus",
+        "PriorityEnum": "atendo.messaging.models.Priority",
+        "PriorityOrAnyEnum": ["", "low", "normal", "high", "urgent"],
     },
 }
 
@@ -278,6 +281,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "scan-sla": {
+        "task": "atendo.tickets.tasks.scan_sla",
+        "schedule": timedelta(minutes=1),
+        "options": {"queue": "default", "expires": 50},
+    },
     "purge-expired-magic-links": {
         "task": "atendo.core.tasks.purge_expired_magic_links",
         "schedule": timedelta(hours=24),

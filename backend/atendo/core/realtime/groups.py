@@ -32,3 +32,12 @@ def conversation(tenant_id: UUID | str, conversation_id: UUID | str) -> str:
 def visitor(tenant_id: UUID | str, contact_id: UUID | str) -> str:
     """A web chat visitor's sockets (all their tabs)."""
     return f"t.{tenant_id}.v.{contact_id}"
+
+
+def board(tenant_id: UUID | str) -> str:
+    """Ticket board updates for members who see every ticket of the tenant."""
+    return f"t.{tenant_id}.board"
+
+
+def board_unit(tenant_id: UUID | str, scope_type: str, scope_id: UUID | str) -> str:
+    return f"t.{tenant_id}.board.{scope_type}.{scope_id}"

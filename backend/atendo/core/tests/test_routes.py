@@ -93,6 +93,36 @@ TENANT_ENDPOINTS = [
         {"member": "00000000-0000-0000-0000-000000000000"},
     ),
     Endpoint("DELETE", "/api/v1/conversations/{conversation_id}/participants/{member_id}"),
+    Endpoint("GET", "/api/v1/departments"),
+    Endpoint("POST", "/api/v1/departments", {"name": "Planted"}),
+    Endpoint("GET", "/api/v1/departments/{department_id}"),
+    Endpoint("PATCH", "/api/v1/departments/{department_id}", {"name": "Renamed"}),
+    Endpoint("DELETE", "/api/v1/departments/{department_id}"),
+    Endpoint("GET", "/api/v1/teams"),
+    Endpoint("POST", "/api/v1/teams", {"name": "Planted", "department": "00000000-0000-0000-0000-000000000000"}),
+    Endpoint("GET", "/api/v1/teams/{team_id}"),
+    Endpoint("PATCH", "/api/v1/teams/{team_id}", {"auto_assign": True}),
+    Endpoint("DELETE", "/api/v1/teams/{team_id}"),
+    Endpoint("POST", "/api/v1/teams/{team_id}/members", {"member": "00000000-0000-0000-0000-000000000000"}),
+    Endpoint("DELETE", "/api/v1/teams/{team_id}/members/{member_id}"),
+    Endpoint("GET", "/api/v1/sla-policies"),
+    Endpoint("POST", "/api/v1/sla-policies", {"name": "Planted", "first_response_minutes": 1}),
+    Endpoint("GET", "/api/v1/sla-policies/{policy_id}"),
+    Endpoint("PATCH", "/api/v1/sla-policies/{policy_id}", {"first_response_minutes": 1}),
+    Endpoint("DELETE", "/api/v1/sla-policies/{policy_id}"),
+    Endpoint("GET", "/api/v1/tickets"),
+    Endpoint("POST", "/api/v1/tickets", {"subject": "Planted"}),
+    Endpoint("GET", "/api/v1/tickets/{ticket_id}"),
+    Endpoint("PATCH", "/api/v1/tickets/{ticket_id}", {"subject": "Renamed"}),
+    Endpoint("PATCH", "/api/v1/tickets/{ticket_id}/status", {"status": "solved"}),
+    Endpoint(
+        "POST",
+        "/api/v1/tickets/{ticket_id}/transfer",
+        {"reason": "x", "assignee": None, "department": "00000000-0000-0000-0000-000000000000"},
+    ),
+    Endpoint("GET", "/api/v1/tickets/{ticket_id}/comments"),
+    Endpoint("POST", "/api/v1/tickets/{ticket_id}/comments", {"body": "planted"}),
+    Endpoint("GET", "/api/v1/tickets/{ticket_id}/sla"),
 ]
 
 
@@ -107,6 +137,10 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{contact_id}", "<uuid:contact_id>")
         .replace("{account_id}", "<uuid:account_id>")
         .replace("{conversation_id}", "<uuid:conversation_id>")
+        .replace("{department_id}", "<uuid:department_id>")
+        .replace("{team_id}", "<uuid:team_id>")
+        .replace("{policy_id}", "<uuid:policy_id>")
+        .replace("{ticket_id}", "<uuid:ticket_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
@@ -125,16 +159,26 @@ def _rows(world) -> dict[str, Any]:
     """One row of each kind the endpoints address, created once per tenant."""
     from atendo.messaging.models import Conversation
     from atendo.messaging.tests.factories import conversation, inbound
+    from atendo.organizations.models import Department, SlaPolicy, Team
+    from atendo.tickets.models import Ticket
 
     existing = Conversation.objects.for_tenant(world.tenant).select_related("account", "contact").first()
     if existing is None:
         existing = conversation(world.tenant)
         inbound(existing)
+        dept = Department.objects.create(tenant=world.tenant, name="Suporte")
+        Team.objects.create(tenant=world.tenant, department=dept, name="N1")
+        SlaPolicy.objects.create(tenant=world.tenant, name="Padrão", first_response_minutes=60)
+        Ticket.objects.create(tenant=world.tenant, number=1, subject="Existing", department=dept)
     return {
         "role_id": _custom_role(world).id,
         "conversation_id": existing.id,
         "contact_id": existing.contact_id,
         "account_id": existing.account_id,
+        "department_id": Department.objects.for_tenant(world.tenant).get().id,
+        "team_id": Team.objects.for_tenant(world.tenant).get().id,
+        "policy_id": SlaPolicy.objects.for_tenant(world.tenant).get().id,
+        "ticket_id": Ticket.objects.for_tenant(world.tenant).get().id,
     }
 
 
@@ -162,6 +206,8 @@ def _snapshot(tenant) -> tuple[Any, ...]:
     from atendo.contacts.models import Contact
     from atendo.core.models import AuditLog, Role, RoleAssignment, TenantDomain, TenantUser
     from atendo.messaging.models import Conversation, ConversationParticipant, Message
+    from atendo.organizations.models import Department, SlaPolicy, Team, TeamMember
+    from atendo.tickets.models import Ticket, TicketComment
 
     return (
         sorted(TenantUser.objects.for_tenant(tenant).values_list("id", "status", "display_name")),
@@ -179,6 +225,12 @@ def _snapshot(tenant) -> tuple[Any, ...]:
         ),
         Message.objects.for_tenant(tenant).count(),
         ConversationParticipant.objects.for_tenant(tenant).count(),
+        sorted(Department.objects.for_tenant(tenant).values_list("id", "name", "active")),
+        sorted(Team.objects.for_tenant(tenant).values_list("id", "name", "auto_assign")),
+        TeamMember.objects.for_tenant(tenant).count(),
+        sorted(SlaPolicy.objects.for_tenant(tenant).values_list("id", "name", "first_response_minutes")),
+        sorted(Ticket.objects.for_tenant(tenant).values_list("id", "subject", "status", "department")),
+        TicketComment.objects.for_tenant(tenant).count(),
     )
 
 
@@ -263,6 +315,18 @@ WRITE_ENDPOINTS = [
     ("POST", "/api/v1/conversations/{conversation_id}/status", "agent"),
     ("POST", "/api/v1/conversations/{conversation_id}/typing", "agent"),
     ("POST", "/api/v1/conversations/{conversation_id}/participants", "agent"),
+    ("POST", "/api/v1/departments", "owner"),
+    ("PATCH", "/api/v1/departments/{department_id}", "owner"),
+    ("POST", "/api/v1/teams", "owner"),
+    ("PATCH", "/api/v1/teams/{team_id}", "owner"),
+    ("POST", "/api/v1/teams/{team_id}/members", "owner"),
+    ("POST", "/api/v1/sla-policies", "owner"),
+    ("PATCH", "/api/v1/sla-policies/{policy_id}", "owner"),
+    ("POST", "/api/v1/tickets", "agent"),
+    ("PATCH", "/api/v1/tickets/{ticket_id}", "agent"),
+    ("PATCH", "/api/v1/tickets/{ticket_id}/status", "agent"),
+    ("POST", "/api/v1/tickets/{ticket_id}/transfer", "agent"),
+    ("POST", "/api/v1/tickets/{ticket_id}/comments", "agent"),
 ]
 BAD_BODIES = [
     ("malformed json", "{not json"),
@@ -306,7 +370,7 @@ def test_bad_input_is_a_clear_4xx_and_changes_nothing(method, path, role, label,
     url = path.format(tenant_id=world.tenant.id, slug=world.slug, member_id=world.member("agent").id, **_rows(world))
     before = _snapshot(world.tenant)
     response = Api.request(api, method, url, raw=raw)
-    if label == "empty object" and method == "PATCH":
+    if label == "empty object" and method == "PATCH" and not path.endswith("/status"):
         assert response.status_code == 200  # a PATCH that changes nothing is valid
         assert _snapshot(world.tenant) == before
         return

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from atendo.tickets.models import SlaClock, Ticket, TicketAssignment, TicketComment
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    display_name = serializers.CharField()
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+def _person(member: Any) -> dict[str, Any] | None:
+    return {"id": member.id, "display_name": member.display_name} if member else None
+
+
+def _named(row: Any) -> dict[str, Any] | None:
+    return {"id": row.id, "name": row.name} if row else None
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    assignee = serializers.SerializerMethodField()
+    department = serializers.SerializerMethodField()
+    team = serializers.SerializerMethodField()
+    requester = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "id",
+            "number",
+            "subject",
+            "description",
+            "status",
+            "priority",
+            "department",
+            "team",
+            "assignee",
+            "requester",
+            "conversation_id",
+            "tags",
+            "custom_fields",
+            "sla_state",
+            "next_due_at",
+            "first_responded_at",
+            "solved_at",
+            "created_at",
+            "updated_at",
+        )
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assignee(self, ticket: Ticket) -> dict[str, Any] | None:
+        return _person(ticket.assignee)
+
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_department(self, ticket: Ticket) -> dict[str, Any] | None:
+        return _named(ticket.department)
+
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_team(self, ticket: Ticket) -> dict[str, Any] | None:
+        return _named(ticket.team)
+
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_requester(self, ticket: Ticket) -> dict[str, Any] | None:
+        return _named(ticket.requester)
+
+
+class TicketAssignmentSerializer(serializers.ModelSerializer):
+    assignee = serializers.SerializerMethodField()
+    assigned_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketAssignment
+        fields = ("id", "assignee", "department_id", "team_id", "assigned_by", "reason", "started_at", "ended_at")
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assignee(self, row: TicketAssignment) -> dict[str, Any] | None:
+        return _person(row.assignee)
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assigned_by(self, row: TicketAssignment) -> dict[str, Any] | None:
+        return _person(row.assigned_by)
+
+
+class TicketDetailSerializer(TicketSerializer):
+    assignments = TicketAssignmentSerializer(many=True, read_only=True)
+
+    class Meta(TicketSerializer.Meta):
+        fields = (*TicketSerializer.Meta.fields, "assignments")  # type: ignore[assignment]
+
+
+class TicketCommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TicketComment
+        fields = ("id", "author", "by_requester", "internal", "system", "body", "created_at")
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_author(self, comment: TicketComment) -> dict[str, Any] | None:
+        return _person(comment.author)
+
+
+class SlaClockSerializer(serializers.ModelSerializer):
+    remaining_seconds = serializers.SerializerMethodField(help_text="Wall-clock seconds until due (running only).")
+
+    class Meta:
+        model = SlaClock
+        fields = (
+            "target",
+            "state",
+            "target_seconds",
+            "consumed_seconds",
+            "running_since",
+            "due_at",
+            "warning_at",
+            "warned",
+            "breached",
+            "remaining_seconds",
+        )
+
+    def get_remaining_seconds(self, clock: SlaClock) -> int | None:
+        if clock.state != SlaClock.State.RUNNING or clock.due_at is None:
+            return None
+        return int((clock.due_at - timezone.now()).total_seconds())

@@ -1,0 +1,274 @@
+"""The SLA engine: policy choice, clocks in business (or calendar) time, pause/resume,
+re-targeting, and the periodic scan for warnings and breaches.
+
+A clock stores the business seconds consumed before its current run; while running its due
+and warning instants are absolute, so the scan is an index range read (`due_at <= now`) and
+never recomputes calendars for tickets that are not due. Every transition writes an SlaEvent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from atendo.core.events import publish
+from atendo.organizations.business_hours import BusinessCalendar
+from atendo.organizations.models import SlaPolicy
+from atendo.tickets.events import SlaChanged
+from atendo.tickets.models import SlaClock, SlaEvent, SlaTarget, Ticket
+
+SCAN_BATCH = 500
+TARGET_FIELDS = {
+    SlaTarget.FIRST_RESPONSE: "first_response_minutes",
+    SlaTarget.NEXT_RESPONSE: "next_response_minutes",
+    SlaTarget.RESOLUTION: "resolution_minutes",
+}
+LIVE = (SlaClock.State.RUNNING, SlaClock.State.PAUSED)
+
+
+def policy_for(ticket: Ticket) -> SlaPolicy | None:
+    """The most specific active policy: department and priority, department, priority, any;
+    else the department's default policy."""
+    candidates = list(
+        SlaPolicy.objects.for_tenant(ticket.tenant_id)
+        .filter(active=True)
+        .filter(Q(department_id=ticket.department_id) | Q(department__isnull=True))
+        .filter(Q(priority=ticket.priority) | Q(priority=""))
+    )
+    if candidates:
+        return max(candidates, key=lambda p: (p.department_id is not None, p.priority != "", p.created_at))
+    if ticket.department is not None and ticket.department.default_sla_policy_id:
+        return (
+            SlaPolicy.objects.for_tenant(ticket.tenant_id)
+            .filter(id=ticket.department.default_sla_policy_id, active=True)
+            .first()
+        )
+    return None
+
+
+def calendar_for(ticket: Ticket, policy: SlaPolicy | None) -> BusinessCalendar:
+    zone = ticket.department.business_hours.get("timezone") if ticket.department else None
+    if policy is None or policy.calendar_minutes or ticket.department is None:
+        return BusinessCalendar.always_open(zone or "UTC")
+    return BusinessCalendar.from_json(ticket.department.business_hours)
+
+
+def _event(clock: SlaClock, kind: str, now: datetime) -> None:
+    SlaEvent.objects.create(
+        tenant_id=clock.tenant_id,
+        ticket_id=clock.ticket_id,
+        policy_id=clock.policy_id,
+        kind=kind,
+        target=clock.target,
+        due_at=clock.due_at,
+        occurred_at=now,
+    )
+
+
+def _schedule(clock: SlaClock, calendar: BusinessCalendar, warning_percent: int) -> None:
+    """Absolute due and warning instants from the running start and what is left."""
+    assert clock.running_since is not None
+    remaining = max(0, clock.target_seconds - clock.consumed_seconds)
+    clock.due_at = calendar.add_business_seconds(clock.running_since, remaining)
+    warn_after = clock.target_seconds * warning_percent // 100 - clock.consumed_seconds
+    clock.warning_at = None if clock.warned else calendar.add_business_seconds(clock.running_since, max(0, warn_after))
+
+
+def _start_clock(ticket: Ticket, policy: SlaPolicy, target: str, calendar: BusinessCalendar, now: datetime) -> None:
+    minutes = getattr(policy, TARGET_FIELDS[SlaTarget(target)])
+    if not minutes:
+        return
+    clock = SlaClock(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        policy=policy,
+        target=target,
+        target_seconds=minutes * 60,
+        running_since=now,
+    )
+    _schedule(clock, calendar, policy.warning_percent)
+    clock.save()
+    _event(clock, SlaEvent.Kind.STARTED, now)
+
+
+def refresh_summary(ticket: Ticket) -> None:
+    """The ticket's sla_state and next_due_at, from its clocks (for lists and the board)."""
+    clocks = list(SlaClock.objects.for_tenant(ticket.tenant_id).filter(ticket=ticket))
+    running = [c for c in clocks if c.state == SlaClock.State.RUNNING]
+    if any(c.state == SlaClock.State.BREACHED for c in clocks):  # a breach stays on the record
+        state = "breached"
+    elif any(c.warned for c in running):
+        state = "warning"
+    elif running:
+        state = "ok"
+    elif any(c.state == SlaClock.State.PAUSED for c in clocks):
+        state = "paused"
+    elif clocks:
+        state = "met"
+    else:
+        state = ""
+    ticket.sla_state = state
+    ticket.next_due_at = min((c.due_at for c in running if c.due_at), default=None)
+    Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(
+        sla_state=state, next_due_at=ticket.next_due_at
+    )
+
+
+def _changed(ticket: Ticket, kind: str) -> None:
+    refresh_summary(ticket)
+    publish(SlaChanged(tenant_id=ticket.tenant_id, ticket_id=ticket.id, kind=kind))
+
+
+def sla_start(ticket: Ticket, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    policy = policy_for(ticket)
+    ticket.sla_policy = policy
+    Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(sla_policy=policy)
+    if policy is not None:
+        calendar = calendar_for(ticket, policy)
+        for target in (SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION):
+            _start_clock(ticket, policy, target, calendar, now)
+    _changed(ticket, "started")
+
+
+def _live(ticket: Ticket, *states: str) -> list[SlaClock]:
+    return list(
+        SlaClock.objects.for_tenant(ticket.tenant_id)
+        .select_for_update()
+        .filter(ticket=ticket, state__in=states or LIVE)
+    )
+
+
+def sla_pause(ticket: Ticket, now: datetime | None = None) -> None:
+    """The ticket waits on the customer: running clocks stop consuming time."""
+    now = now or timezone.now()
+    calendar = calendar_for(ticket, ticket.sla_policy)
+    for clock in _live(ticket, SlaClock.State.RUNNING):
+        assert clock.running_since is not None
+        clock.consumed_seconds += calendar.business_seconds_between(clock.running_since, now)
+        clock.running_since, clock.due_at, clock.warning_at = None, None, None
+        clock.state = SlaClock.State.PAUSED
+        clock.save()
+        _event(clock, SlaEvent.Kind.PAUSED, now)
+    _changed(ticket, "paused")
+
+
+def sla_resume(ticket: Ticket, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    policy = ticket.sla_policy
+    calendar = calendar_for(ticket, policy)
+    for clock in _live(ticket, SlaClock.State.PAUSED):
+        clock.running_since, clock.state = now, SlaClock.State.RUNNING
+        _schedule(clock, calendar, policy.warning_percent if policy else 80)
+        clock.save()
+        _event(clock, SlaEvent.Kind.RESUMED, now)
+    _changed(ticket, "resumed")
+
+
+def sla_meet(ticket: Ticket, target: str, now: datetime | None = None) -> None:
+    """The target was reached (a response, a resolution): the clock stops, breached or not."""
+    now = now or timezone.now()
+    for clock in _live(ticket):
+        if clock.target != target:
+            continue
+        clock.state = SlaClock.State.MET
+        clock.running_since, clock.warning_at = None, None
+        clock.save()
+        _event(clock, SlaEvent.Kind.MET, now)
+    _changed(ticket, "met")
+
+
+def sla_start_next_response(ticket: Ticket, now: datetime | None = None) -> None:
+    """The requester wrote after an agent's response: a next-response clock starts."""
+    now = now or timezone.now()
+    policy = ticket.sla_policy
+    if policy is None or not policy.next_response_minutes or ticket.first_responded_at is None:
+        return
+    if (
+        SlaClock.objects.for_tenant(ticket.tenant_id)
+        .filter(ticket=ticket, target=SlaTarget.NEXT_RESPONSE, state__in=LIVE)
+        .exists()
+    ):
+        return
+    _start_clock(ticket, policy, SlaTarget.NEXT_RESPONSE, calendar_for(ticket, policy), now)
+    _changed(ticket, "started")
+
+
+def sla_cancel(ticket: Ticket, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    for clock in _live(ticket):
+        clock.state = SlaClock.State.CANCELLED
+        clock.running_since, clock.due_at, clock.warning_at = None, None, None
+        clock.save()
+        _event(clock, SlaEvent.Kind.CANCELLED, now)
+    _changed(ticket, "cancelled")
+
+
+def sla_retarget(ticket: Ticket, now: datetime | None = None) -> None:
+    """Priority or department changed: live clocks keep the time they consumed and take the
+    targets of the policy that now applies (or stop when it has none)."""
+    now = now or timezone.now()
+    old_calendar = calendar_for(ticket, ticket.sla_policy)
+    policy = policy_for(ticket)
+    ticket.sla_policy = policy
+    Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(sla_policy=policy)
+    calendar = calendar_for(ticket, policy)
+    for clock in _live(ticket):
+        minutes = getattr(policy, TARGET_FIELDS[SlaTarget(clock.target)]) if policy else None
+        if clock.state == SlaClock.State.RUNNING and clock.running_since is not None:
+            clock.consumed_seconds += old_calendar.business_seconds_between(clock.running_since, now)
+            clock.running_since = now
+        if not minutes:
+            clock.state, clock.running_since, clock.due_at, clock.warning_at = (
+                SlaClock.State.CANCELLED,
+                None,
+                None,
+                None,
+            )
+            clock.save()
+            _event(clock, SlaEvent.Kind.CANCELLED, now)
+            continue
+        clock.policy, clock.target_seconds = policy, minutes * 60
+        if clock.state == SlaClock.State.RUNNING:
+            _schedule(clock, calendar, policy.warning_percent if policy else 80)
+        clock.save()
+        _event(clock, SlaEvent.Kind.RETARGETED, now)
+    _changed(ticket, "retargeted")
+
+
+def sla_scan(now: datetime | None = None) -> dict[str, int]:
+    """Mark due warnings and breaches. Reads only running clocks past a threshold through the
+    partial indexes; skips rows another scanner holds; safe to run concurrently and twice."""
+    now = now or timezone.now()
+    counts = {"warnings": 0, "breaches": 0}
+    for kind, condition, flag in (
+        (SlaEvent.Kind.WARNING, Q(state=SlaClock.State.RUNNING, warned=False, warning_at__lte=now), "warned"),
+        (SlaEvent.Kind.BREACHED, Q(state=SlaClock.State.RUNNING, breached=False, due_at__lte=now), "breached"),
+    ):
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    SlaClock.objects.unscoped()
+                    .filter(condition)
+                    .select_related("ticket")
+                    .select_for_update(skip_locked=True, of=("self",))
+                    .order_by()[:SCAN_BATCH]
+                )
+                if not batch:
+                    break
+                touched: dict[Any, Ticket] = {}
+                for clock in batch:
+                    setattr(clock, flag, True)
+                    if flag == "breached":
+                        clock.state = SlaClock.State.BREACHED
+                    clock.save(update_fields=[flag, "state", "updated_at"])
+                    _event(clock, kind, now)
+                    touched[clock.ticket_id] = clock.ticket
+                for ticket in touched.values():
+                    _changed(ticket, "warning" if kind == SlaEvent.Kind.WARNING else "breached")
+                counts["warnings" if kind == SlaEvent.Kind.WARNING else "breaches"] += len(batch)
+    return counts

@@ -1,0 +1,78 @@
+"""The live ticket board: scoped like the ticket list, fed by services through the bus."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+from rest_framework_simplejwt.tokens import AccessToken
+
+from atendo.config.asgi import application
+from atendo.messaging.tests.factories import department
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _connect(slug: str, user):
+    socket = WebsocketCommunicator(application, f"/ws/{slug}/tickets?token={AccessToken.for_user(user)}")
+    connected, code = await socket.connect(timeout=5)
+    return socket, connected, code
+
+
+async def _next(socket, event: str, timeout: float = 5) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        frame = await socket.receive_json_from(timeout=max(0.1, deadline - time.monotonic()))
+        if frame.get("event") == event:
+            return frame
+
+
+def test_board_follows_scope_across_a_transfer(two_tenants):
+    tenant = two_tenants.a.tenant
+    sales, support = department(tenant, "Vendas"), department(tenant, "Suporte")
+    sales_agent = two_tenants.a.add_member("agent", scope=("department", sales.id))
+    support_agent = two_tenants.a.add_member("agent", scope=("department", support.id))
+    admin = two_tenants.a.api("admin")
+
+    async def scenario():
+        everyone, ok1, _ = await _connect("acme", two_tenants.a.user("supervisor"))
+        sales_board, ok2, _ = await _connect("acme", sales_agent.user)
+        support_board, ok3, _ = await _connect("acme", support_agent.user)
+        other_tenant, ok4, _ = await _connect("globex", two_tenants.b.user("owner"))
+        assert ok1 and ok2 and ok3 and ok4
+        created = await sync_to_async(admin.post)(
+            "/api/v1/tickets", {"subject": "Boleto", "department": str(support.id)}
+        )
+        ticket_id = created.json()["id"]
+        for board in (everyone, support_board):
+            frame = await _next(board, "ticket.changed")
+            assert frame["ticket"]["id"] == ticket_id and frame["change"] == "created"
+        assert await sales_board.receive_nothing(timeout=0.5)
+        assert await other_tenant.receive_nothing(timeout=0.2)
+
+        moved = await sync_to_async(admin.post)(
+            f"/api/v1/tickets/{ticket_id}/transfer", {"department": str(sales.id), "reason": "wrong queue"}
+        )
+        assert moved.status_code == 200
+        assert (await _next(sales_board, "ticket.transferred"))["ticket"]["department"]["id"] == str(sales.id)
+        assert (await _next(support_board, "ticket.removed"))["ticket_id"] == ticket_id
+        for socket in (everyone, sales_board, support_board, other_tenant):
+            await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_member_without_ticket_view_is_refused(two_tenants):
+    from atendo.core.models import Role, RoleAssignment
+
+    role = Role.objects.create(tenant=two_tenants.a.tenant, slug="viewer", name="Viewer", permissions=["tenant.view"])
+    member = two_tenants.a.member("agent")
+    RoleAssignment.objects.for_tenant(two_tenants.a.tenant).filter(member=member).update(role=role)
+
+    async def scenario():
+        _socket, connected, code = await _connect("acme", member.user)
+        assert (connected, code) == (False, 4403)
+
+    async_to_sync(scenario)()

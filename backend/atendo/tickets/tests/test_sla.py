@@ -1,0 +1,139 @@
+"""The SLA engine through a ticket's life with a controlled clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+
+from atendo.messaging.tests.factories import department
+from atendo.organizations.models import SlaPolicy
+from atendo.tickets import sla
+from atendo.tickets.models import SlaClock, SlaEvent, Ticket
+
+pytestmark = pytest.mark.django_db
+
+# Monday 2026-03-02 10:00 in São Paulo (UTC-3, no DST since 2019) = 13:00 UTC.
+MONDAY_10_LOCAL = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def support(two_tenants):
+    dept = department(two_tenants.a.tenant, "Suporte")  # default calendar: Mon-Fri 08-18 America/Sao_Paulo
+    SlaPolicy.objects.create(
+        tenant=two_tenants.a.tenant,
+        name="Suporte",
+        department=dept,
+        first_response_minutes=60,
+        resolution_minutes=8 * 60,
+        warning_percent=80,
+    )
+    return dept
+
+
+def at(moment: datetime):
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def clocks(ticket_id) -> dict[str, SlaClock]:
+    return {c.target: c for c in SlaClock.objects.unscoped().filter(ticket_id=ticket_id)}
+
+
+def test_first_response_pause_resume_and_breach(two_tenants, support):
+    api = two_tenants.a.api("agent")
+    with at(MONDAY_10_LOCAL):
+        ticket = api.post("/api/v1/tickets", {"subject": "Help", "department": str(support.id)}).json()
+    first = clocks(ticket["id"])["first_response"]
+    assert first.due_at == MONDAY_10_LOCAL + timedelta(hours=1)
+    assert first.warning_at == MONDAY_10_LOCAL + timedelta(minutes=48)
+
+    with at(MONDAY_10_LOCAL + timedelta(minutes=50)):
+        assert sla.sla_scan() == {"warnings": 1, "breaches": 0}
+    # Only the first-response clock warned (48 min); the 8 h resolution clock did not.
+    assert clocks(ticket["id"])["first_response"].warned
+    assert not clocks(ticket["id"])["resolution"].warned
+
+    with at(MONDAY_10_LOCAL + timedelta(minutes=55)):
+        api.post(f"/api/v1/tickets/{ticket['id']}/comments", {"body": "On it"})
+        api.patch(f"/api/v1/tickets/{ticket['id']}/status", {"status": "pending"})
+    state = clocks(ticket["id"])
+    assert state["first_response"].state == "met"
+    assert state["resolution"].state == "paused" and state["resolution"].consumed_seconds == 55 * 60
+
+    # The customer answers the next morning: resolution resumes with what was left (7 h 05).
+    tuesday_9 = MONDAY_10_LOCAL + timedelta(hours=23)
+    with at(tuesday_9):
+        from atendo.tickets.services import ticket_comment
+
+        ticket_row = Ticket.objects.unscoped().get(id=ticket["id"])
+        ticket_comment(
+            tenant=two_tenants.a.tenant, actor=None, ticket=ticket_row, body="Still broken", by_requester=True
+        )
+    resolution = clocks(ticket["id"])["resolution"]
+    assert resolution.state == "running"
+    # 09:00 + 7h05 of business time = 16:05 local = 19:05 UTC on Tuesday.
+    assert resolution.due_at == datetime(2026, 3, 3, 19, 5, tzinfo=UTC)
+
+    with at(datetime(2026, 3, 3, 19, 6, tzinfo=UTC)):
+        result = sla.sla_scan()
+        assert result["breaches"] == 1
+        assert sla.sla_scan() == {"warnings": 0, "breaches": 0}  # idempotent
+    assert Ticket.objects.unscoped().get(id=ticket["id"]).sla_state == "breached"
+    kinds = list(
+        SlaEvent.objects.unscoped()
+        .filter(ticket_id=ticket["id"], target="resolution")
+        .order_by("occurred_at")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["started", "paused", "resumed", "warning", "breached"]
+
+
+def test_ticket_opened_before_hours_starts_counting_at_opening(two_tenants, support):
+    monday_6 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 06:00 local
+    with at(monday_6):
+        ticket = (
+            two_tenants.a.api("agent")
+            .post("/api/v1/tickets", {"subject": "Early", "department": str(support.id)})
+            .json()
+        )
+    assert clocks(ticket["id"])["first_response"].due_at == datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 09:00 local
+
+
+def test_friday_evening_ticket_is_due_on_monday(two_tenants, support):
+    friday_1730 = datetime(2026, 3, 6, 20, 30, tzinfo=UTC)
+    with at(friday_1730):
+        ticket = (
+            two_tenants.a.api("agent")
+            .post("/api/v1/tickets", {"subject": "Weekend", "department": str(support.id)})
+            .json()
+        )
+    assert clocks(ticket["id"])["first_response"].due_at == datetime(2026, 3, 9, 11, 30, tzinfo=UTC)  # Mon 08:30
+
+
+def test_priority_change_retargets_keeping_elapsed_time(two_tenants, support):
+    SlaPolicy.objects.create(
+        tenant=two_tenants.a.tenant,
+        name="Urgent",
+        department=support,
+        priority="urgent",
+        first_response_minutes=15,
+        resolution_minutes=120,
+    )
+    api = two_tenants.a.api("agent")
+    with at(MONDAY_10_LOCAL):
+        ticket = api.post("/api/v1/tickets", {"subject": "x", "department": str(support.id)}).json()
+    with at(MONDAY_10_LOCAL + timedelta(minutes=10)):
+        api.patch(f"/api/v1/tickets/{ticket['id']}", {"priority": "urgent"})
+    first = clocks(ticket["id"])["first_response"]
+    assert first.target_seconds == 15 * 60 and first.consumed_seconds == 10 * 60
+    assert first.due_at == MONDAY_10_LOCAL + timedelta(minutes=15)
+
+
+def test_sla_view(two_tenants, support):
+    api = two_tenants.a.api("agent")
+    ticket = api.post("/api/v1/tickets", {"subject": "x", "department": str(support.id)}).json()
+    view = api.get(f"/api/v1/tickets/{ticket['id']}/sla").json()
+    assert view["policy"] == "Suporte"
+    assert {c["target"] for c in view["clocks"]} == {"first_response", "resolution"}
+    assert two_tenants.b.api("owner").get(f"/api/v1/tickets/{ticket['id']}/sla").status_code == 404
