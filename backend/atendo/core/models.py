@@ -277,3 +277,25 @@ class MagicLinkToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} link for {self.email}"
+
+
+class Notification(UUIDModel, TenantOwnedModel):
+    """An in-app notice for one member (also e-mailed for the kinds that warrant it)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(TenantUser, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)  # e.g. sla.warning, sla.breached
+    title = models.CharField(max_length=200)
+    body = models.CharField(max_length=1000, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"

@@ -7,10 +7,11 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from atendo.core.mail import send_localized_email
-from atendo.core.models import MagicLinkToken
+from atendo.core.models import MagicLinkToken, Notification
 from atendo.core.services.auth import magic_link_mark_sent, magic_link_mint, magic_link_url
 
 MAX_BACKOFF_SECONDS = 600
@@ -59,3 +60,17 @@ def purge_expired_magic_links() -> int:
     """Daily housekeeping: links are useless a day after they expire."""
     deleted, _ = MagicLinkToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
     return deleted
+
+
+@shared_task(bind=True, queue="default", acks_late=True, max_retries=8)
+def email_notification(self, notification_id: str) -> None:  # type: ignore[no-untyped-def]
+    note = Notification.objects.unscoped().select_related("recipient__user").filter(id=notification_id).first()
+    if note is None or note.emailed_at is not None:
+        return
+    user = note.recipient.user
+    context = {"title": note.title, "body": note.body, "url": f"{settings.APP_URL}/tickets"}
+    try:
+        send_localized_email(to=user.email, template="notification", language=user.preferred_language, context=context)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    Notification.objects.unscoped().filter(id=note.id, emailed_at__isnull=True).update(emailed_at=timezone.now())

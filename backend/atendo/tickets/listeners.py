@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
 from atendo.core.events import listens_to
+from atendo.core.models import RoleAssignment, TenantUser
 from atendo.core.realtime import groups
 from atendo.core.realtime.broadcast import send_payload
+from atendo.core.services.notifications import notify
 from atendo.tickets.events import SlaChanged, TicketChanged, TicketTransferred
 from atendo.tickets.models import Ticket
 from atendo.tickets.serializers import TicketSerializer
@@ -66,4 +71,53 @@ def board_sla_changed(event: SlaChanged) -> None:
         event.tenant_id,
         event.ticket_id,
         {"kind": event.kind},
+    )
+
+
+def _sla_recipients(ticket: Ticket) -> list[TenantUser]:
+    """The assignee and the supervisors of the ticket's department (or tenant-wide ones)."""
+    scope = Q(scope_type__isnull=True) | Q(scope_type="department", scope_id=ticket.department_id)
+    supervisors = (
+        TenantUser.objects.for_tenant(ticket.tenant_id)
+        .filter(
+            status=TenantUser.Status.ACTIVE,
+            id__in=RoleAssignment.objects.for_tenant(ticket.tenant_id)
+            .filter(scope, role__slug="supervisor")
+            .values("member_id"),
+        )
+        .select_related("user")
+    )
+    people = list(supervisors)
+    if ticket.assignee is not None:
+        people.append(ticket.assignee)
+    return people
+
+
+@listens_to(SlaChanged)
+def notify_sla_warning_or_breach(event: SlaChanged) -> None:
+    if event.kind not in ("warning", "breached"):
+        return
+    ticket = (
+        Ticket.objects.for_tenant(event.tenant_id)
+        .filter(id=event.ticket_id)
+        .select_related("tenant", "assignee__user")
+        .first()
+    )
+    if ticket is None:
+        return
+
+    def render() -> tuple[str, str]:
+        if event.kind == "warning":
+            title = _("Ticket #%(number)s is close to its SLA deadline") % {"number": ticket.number}
+        else:
+            title = _("Ticket #%(number)s breached its SLA") % {"number": ticket.number}
+        return title, ticket.subject
+
+    notify(
+        tenant=ticket.tenant,
+        recipients=_sla_recipients(ticket),
+        kind=f"sla.{event.kind}",
+        render=render,
+        data={"ticket_id": str(ticket.id), "number": ticket.number},
+        email=True,
     )

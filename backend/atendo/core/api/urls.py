@@ -30,4 +30,6 @@ urlpatterns = [
     path("permissions", views.PermissionListApi.as_view(), name="permission-list"),
     path("users/me", views.MeApi.as_view(), name="me"),
     path("audit/logs", views.AuditLogListApi.as_view(), name="audit-log-list"),
+    path("notifications", views.NotificationListApi.as_view(), name="notification-list"),
+    path("notifications/read", views.NotificationReadApi.as_view(), name="notification-read"),
 ]

@@ -8,12 +8,12 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from atendo.core import selectors
-from atendo.core.api.base import ApiView, Authenticated, TenantPermission
+from atendo.core.api.base import ApiView, Authenticated, StrictSerializer, TenantPermission
 from atendo.core.api.schema import page_of
 from atendo.core.api.serializers import (
     AuditLogFilterSerializer,
@@ -35,9 +35,10 @@ from atendo.core.api.serializers import (
     role_lookup,
 )
 from atendo.core.errors import ApplicationError
-from atendo.core.models import Role, Tenant
+from atendo.core.models import Notification, Role, Tenant
 from atendo.core.permissions import PERMISSIONS
 from atendo.core.services import members as member_services
+from atendo.core.services import notifications as notification_services
 from atendo.core.services import roles as role_services
 from atendo.core.services import tenants as tenant_services
 from atendo.core.services.members import RoleGrant
@@ -316,3 +317,51 @@ class AuditLogListApi(ApiView):
         filters.pop("page_size", None)
         logs = selectors.audit_log_list(tenant=self.tenant, **filters)
         return self.paginated(logs, AuditLogSerializer, ordering=("-created_at", "-id"))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ("id", "kind", "title", "body", "data", "read_at", "created_at")
+
+
+class NotificationReadSerializer(StrictSerializer):
+    ids = serializers.ListField(
+        child=serializers.UUIDField(),
+        max_length=500,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Omit to mark every notification read.",
+    )
+
+
+class NotificationCountSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class NotificationListApi(ApiView):
+    access = TenantPermission("tenant.view")
+    schema_tags = ("notifications",)
+
+    @extend_schema(
+        operation_id="notifications_list",
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL), OpenApiParameter("cursor", OpenApiTypes.STR)],
+        responses={200: page_of(NotificationSerializer)},
+    )
+    def get(self, request: Request) -> Response:
+        rows = Notification.objects.for_tenant(self.tenant).filter(recipient=self.member)
+        if request.query_params.get("unread", "").lower() in ("1", "true"):
+            rows = rows.filter(read_at__isnull=True)
+        return self.paginated(rows, NotificationSerializer, ordering=("-created_at", "-id"))
+
+
+class NotificationReadApi(ApiView):
+    access = TenantPermission("tenant.view")
+    schema_tags = ("notifications",)
+
+    @extend_schema(request=NotificationReadSerializer, responses={200: NotificationCountSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.validate(NotificationReadSerializer, request.data)
+        marked = notification_services.notification_mark_read(member=self.member, notification_ids=data["ids"])
+        return Response({"marked": marked})

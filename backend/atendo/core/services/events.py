@@ -14,3 +14,11 @@ class MemberChanged(Event):
     name: ClassVar[str] = "member.changed"
     member_id: UUID
     change: str  # invited | updated | removed | joined
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class NotificationCreated(Event):
+    name: ClassVar[str] = "notification.created"
+    notification_id: UUID
+    recipient_id: UUID
+    email: bool = False

@@ -123,6 +123,8 @@ TENANT_ENDPOINTS = [
     Endpoint("GET", "/api/v1/tickets/{ticket_id}/comments"),
     Endpoint("POST", "/api/v1/tickets/{ticket_id}/comments", {"body": "planted"}),
     Endpoint("GET", "/api/v1/tickets/{ticket_id}/sla"),
+    Endpoint("GET", "/api/v1/notifications"),
+    Endpoint("POST", "/api/v1/notifications/read", {}),
 ]
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from atendo.messaging.models import (
     MessageKind,
 )
 from atendo.organizations.models import Department, Team
+from atendo.organizations.services import round_robin_pick
 
 
 def ensure_can_on(actor: TenantUser, permission: str, conversation: Conversation) -> None:
@@ -126,6 +127,8 @@ def conversation_assign(
         conversation.assignee = assignee
         if change_unit:
             conversation.department, conversation.team = department, team
+        if assignee is None and team is not None and team.auto_assign:
+            conversation.assignee = assignee = _round_robin(team)
         conversation.last_activity_at = timezone.now()
         conversation.save(update_fields=["assignee", "department", "team", "last_activity_at", "updated_at"])
         after = {
@@ -161,6 +164,16 @@ def conversation_assign(
         )
         publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="assigned"))
     return conversation
+
+
+def _round_robin(team: Team) -> TenantUser | None:
+    open_counts = dict(
+        Conversation.objects.for_tenant(team.tenant_id)
+        .filter(team=team, status__in=UNRESOLVED, assignee__isnull=False)
+        .values_list("assignee_id")
+        .annotate(n=Count("id"))
+    )
+    return round_robin_pick(team=team, open_counts=open_counts)
 
 
 def conversation_set_status(
@@ -230,15 +243,15 @@ def conversation_mark_read(*, tenant: Tenant, actor: TenantUser, conversation: C
 
 def conversation_touch_inbound(*, conversation: Conversation, preview: str, at: datetime) -> None:
     """A contact wrote: bump activity, preview and unread count; waiting states wake up."""
+    waiting = Q(status__in=[ConversationStatus.PENDING, ConversationStatus.SNOOZED])
     Conversation.objects.for_tenant(conversation.tenant_id).filter(id=conversation.id).update(
         last_message_preview=preview[:200],
         last_message_at=at,
         last_activity_at=at,
         unread_count=F("unread_count") + 1,
+        status=Case(When(waiting, then=Value(ConversationStatus.OPEN)), default=F("status")),
+        snoozed_until=Case(When(waiting, then=Value(None)), default=F("snoozed_until")),
     )
-    Conversation.objects.for_tenant(conversation.tenant_id).filter(
-        id=conversation.id, status__in=[ConversationStatus.PENDING, ConversationStatus.SNOOZED]
-    ).update(status=ConversationStatus.OPEN, snoozed_until=None)
 
 
 def participant_add(

@@ -237,3 +237,19 @@ def test_other_tenants_conversations_are_404(two_tenants):
         assert response.status_code == 404, path
     theirs.refresh_from_db()
     assert theirs.status == "open"
+
+
+def test_transfer_to_an_auto_assign_team_picks_an_online_agent(two_tenants, monkeypatch):
+    from atendo.organizations.models import Team
+
+    tenant = two_tenants.a.tenant
+    team = Team.objects.create(tenant=tenant, department=department(tenant, "Suporte"), name="N1", auto_assign=True)
+    online, offline = two_tenants.a.member("agent"), two_tenants.a.member("admin")
+    for member in (online, offline):
+        team.memberships.create(tenant=tenant, member=member)
+    monkeypatch.setattr("atendo.organizations.services.online_member_ids", lambda tenant_id: {str(online.id)})
+    conv = conversation(tenant)
+    response = two_tenants.a.api("supervisor").post(f"/api/v1/conversations/{conv.id}/assign", {"team": str(team.id)})
+    assert response.status_code == 200, response.json()
+    assert response.json()["assignee"]["id"] == str(online.id)
+    assert response.json()["team_id"] == str(team.id)

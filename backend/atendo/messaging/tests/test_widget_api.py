@@ -188,3 +188,13 @@ def test_twenty_simultaneous_sessions_with_one_identity_make_one_contact(anon, t
     assert codes.count(201) == 20
     assert ContactIdentity.objects.for_tenant(widget.tenant).filter(kind="external", value="vip-7").count() == 1
     assert Contact.objects.for_tenant(widget.tenant).count() == 1
+
+
+def test_a_visitor_writing_wakes_a_pending_conversation(anon, widget):
+    token = start(anon, widget).json()["session_token"]
+    headers = {**ORIGIN, "HTTP_X_VISITOR_SESSION": token}
+    anon.post(url(widget, "messages"), {"body": "first"}, **headers)
+    Conversation.objects.for_tenant(widget.tenant).update(status="pending")
+    anon.post(url(widget, "messages"), {"body": "any news?"}, **headers)
+    conversation = Conversation.objects.for_tenant(widget.tenant).get()
+    assert (conversation.status, conversation.unread_count) == ("open", 2)

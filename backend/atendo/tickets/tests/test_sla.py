@@ -137,3 +137,31 @@ def test_sla_view(two_tenants, support):
     assert view["policy"] == "Suporte"
     assert {c["target"] for c in view["clocks"]} == {"first_response", "resolution"}
     assert two_tenants.b.api("owner").get(f"/api/v1/tickets/{ticket['id']}/sla").status_code == 404
+
+
+def test_breach_notifies_assignee_and_department_supervisors(
+    two_tenants, support, mailoutbox, django_capture_on_commit_callbacks
+):
+    from atendo.core.models import Notification
+
+    tenant = two_tenants.a.tenant
+    scoped_supervisor = two_tenants.a.add_member("supervisor", scope=("department", support.id))
+    other_dept = department(tenant, "Vendas")
+    elsewhere = two_tenants.a.add_member("supervisor", scope=("department", other_dept.id))
+    agent = two_tenants.a.member("agent")
+    api = two_tenants.a.api("agent")
+    with at(MONDAY_10_LOCAL):
+        ticket = api.post(
+            "/api/v1/tickets", {"subject": "Fire", "department": str(support.id), "assignee": str(agent.id)}
+        ).json()
+    with at(MONDAY_10_LOCAL + timedelta(hours=2)), django_capture_on_commit_callbacks(execute=True):
+        sla.sla_scan()
+    notes = Notification.objects.for_tenant(tenant).filter(kind="sla.breached")
+    recipients = set(notes.values_list("recipient_id", flat=True))
+    assert {agent.id, scoped_supervisor.id, two_tenants.a.member("supervisor").id} <= recipients
+    assert elsewhere.id not in recipients
+    assert any(f"#{ticket['number']}" in m.subject for m in mailoutbox)
+    listed = api.get("/api/v1/notifications", {"unread": "true"}).json()["results"]
+    assert {n["kind"] for n in listed} >= {"sla.breached", "sla.warning"}
+    assert api.post("/api/v1/notifications/read", {}).json()["marked"] == len(listed)
+    assert api.get("/api/v1/notifications", {"unread": "true"}).json()["results"] == []
