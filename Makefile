@@ -123,6 +123,7 @@ endif
 # raw figures land in bench/results/.
 bench: deps
 	E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webchat_latency.py
+	$(DEVSTACK_ROOT) exec -- $(VPY) bench/sla_scan.py
 
 dev-frontend: frontend-deps
 	npm --prefix frontend run dev

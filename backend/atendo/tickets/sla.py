@@ -95,9 +95,8 @@ def _start_clock(ticket: Ticket, policy: SlaPolicy, target: str, calendar: Busin
     _event(clock, SlaEvent.Kind.STARTED, now)
 
 
-def refresh_summary(ticket: Ticket) -> None:
-    """The ticket's sla_state and next_due_at, from its clocks (for lists and the board)."""
-    clocks = list(SlaClock.objects.for_tenant(ticket.tenant_id).filter(ticket=ticket))
+def _summary(clocks: list[SlaClock]) -> tuple[str, datetime | None]:
+    """A ticket's SLA state and next due instant, from its clocks."""
     running = [c for c in clocks if c.state == SlaClock.State.RUNNING]
     if any(c.state == SlaClock.State.BREACHED for c in clocks):  # a breach stays on the record
         state = "breached"
@@ -107,15 +106,29 @@ def refresh_summary(ticket: Ticket) -> None:
         state = "ok"
     elif any(c.state == SlaClock.State.PAUSED for c in clocks):
         state = "paused"
-    elif clocks:
-        state = "met"
     else:
-        state = ""
-    ticket.sla_state = state
-    ticket.next_due_at = min((c.due_at for c in running if c.due_at), default=None)
-    Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(
-        sla_state=state, next_due_at=ticket.next_due_at
+        state = "met" if clocks else ""
+    return state, min((c.due_at for c in running if c.due_at), default=None)
+
+
+def refresh_summary(ticket: Ticket) -> None:
+    """The ticket's sla_state and next_due_at, from its clocks (for lists and the board)."""
+    ticket.sla_state, ticket.next_due_at = _summary(
+        list(SlaClock.objects.for_tenant(ticket.tenant_id).filter(ticket=ticket))
     )
+    Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(
+        sla_state=ticket.sla_state, next_due_at=ticket.next_due_at
+    )
+
+
+def _refresh_summaries(tickets: list[Ticket]) -> None:
+    """refresh_summary for many tickets in two queries (the scan's batches)."""
+    by_ticket: dict[Any, list[SlaClock]] = {t.id: [] for t in tickets}
+    for clock in SlaClock.objects.unscoped().filter(ticket_id__in=list(by_ticket)):
+        by_ticket[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        ticket.sla_state, ticket.next_due_at = _summary(by_ticket[ticket.id])
+    Ticket.objects.unscoped().bulk_update(tickets, ["sla_state", "next_due_at"])
 
 
 def _changed(ticket: Ticket, kind: str) -> None:
@@ -242,12 +255,17 @@ def sla_retarget(ticket: Ticket, now: datetime | None = None) -> None:
 
 def sla_scan(now: datetime | None = None) -> dict[str, int]:
     """Mark due warnings and breaches. Reads only running clocks past a threshold through the
-    partial indexes; skips rows another scanner holds; safe to run concurrently and twice."""
+    partial indexes; skips rows another scanner holds; safe to run concurrently and twice.
+    Works in batches: one UPDATE, one bulk INSERT of events and two queries of summaries each."""
     now = now or timezone.now()
     counts = {"warnings": 0, "breaches": 0}
-    for kind, condition, flag in (
-        (SlaEvent.Kind.WARNING, Q(state=SlaClock.State.RUNNING, warned=False, warning_at__lte=now), "warned"),
-        (SlaEvent.Kind.BREACHED, Q(state=SlaClock.State.RUNNING, breached=False, due_at__lte=now), "breached"),
+    for kind, condition, changes in (
+        (SlaEvent.Kind.WARNING, Q(state=SlaClock.State.RUNNING, warned=False, warning_at__lte=now), {"warned": True}),
+        (
+            SlaEvent.Kind.BREACHED,
+            Q(state=SlaClock.State.RUNNING, breached=False, due_at__lte=now),
+            {"breached": True, "state": SlaClock.State.BREACHED},
+        ),
     ):
         while True:
             with transaction.atomic():
@@ -260,15 +278,25 @@ def sla_scan(now: datetime | None = None) -> dict[str, int]:
                 )
                 if not batch:
                     break
-                touched: dict[Any, Ticket] = {}
-                for clock in batch:
-                    setattr(clock, flag, True)
-                    if flag == "breached":
-                        clock.state = SlaClock.State.BREACHED
-                    clock.save(update_fields=[flag, "state", "updated_at"])
-                    _event(clock, kind, now)
-                    touched[clock.ticket_id] = clock.ticket
-                for ticket in touched.values():
-                    _changed(ticket, "warning" if kind == SlaEvent.Kind.WARNING else "breached")
+                SlaClock.objects.unscoped().filter(id__in=[c.id for c in batch]).update(**changes, updated_at=now)
+                SlaEvent.objects.bulk_create(
+                    [
+                        SlaEvent(
+                            tenant_id=c.tenant_id,
+                            ticket_id=c.ticket_id,
+                            policy_id=c.policy_id,
+                            kind=kind,
+                            target=c.target,
+                            due_at=c.due_at,
+                            occurred_at=now,
+                        )
+                        for c in batch
+                    ]
+                )
+                tickets = list({c.ticket_id: c.ticket for c in batch}.values())
+                _refresh_summaries(tickets)
+                label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
+                for ticket in tickets:
+                    publish(SlaChanged(tenant_id=ticket.tenant_id, ticket_id=ticket.id, kind=label))
                 counts["warnings" if kind == SlaEvent.Kind.WARNING else "breaches"] += len(batch)
     return counts
