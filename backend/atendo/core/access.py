@@ -6,15 +6,18 @@ service (explicitly, for object-level rules) goes through.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 
 from atendo.core.errors import PermissionDeniedError
-from atendo.core.models import RoleAssignment, TenantUser
+from atendo.core.models import RoleAssignment, ScopeType, TenantUser
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,41 @@ def member_grants(member: TenantUser) -> MemberGrants:
     )
     member._grants = grants  # type: ignore[attr-defined]
     return grants
+
+
+def unit_scope(member: TenantUser, permission: str) -> Q | None:
+    """None when `permission` is held tenant-wide; otherwise the rows of the member's
+    departments and teams, and those assigned to them. For models with `department`, `team`
+    and `assignee` foreign keys (conversations, tickets)."""
+    grants = member_grants(member)
+    if grants.allows(permission):
+        return None
+    scopes = grants.scopes_with(permission)
+    departments = [scope_id for kind, scope_id in scopes if kind == ScopeType.DEPARTMENT]
+    teams = [scope_id for kind, scope_id in scopes if kind == ScopeType.TEAM]
+    return Q(department_id__in=departments) | Q(team_id__in=teams) | Q(assignee=member)
+
+
+def ensure_can_on_unit_row(actor: TenantUser, permission: str, row: Any) -> None:
+    """For a row with department, team and assignee (a conversation, a ticket): tenant-wide
+    holders, holders in its department or team, and its assignee (wherever their grant lies)."""
+    if row.assignee_id == actor.id and can_somewhere(actor, permission):
+        return
+    ensure_can_in_units(actor, permission, [("department", row.department_id), ("team", row.team_id)])
+
+
+def unit_groups(
+    member: TenantUser, permission: str, tenant_wide: str, per_unit: Callable[[str, UUID], str]
+) -> list[str]:
+    """Realtime groups mirroring `unit_scope`: the tenant-wide group or the member's units'."""
+    grants = member_grants(member)
+    names = [tenant_wide] if grants.allows(permission) else []
+    names += [
+        per_unit(kind, scope_id)
+        for kind, scope_id in grants.scopes_with(permission)
+        if kind in (ScopeType.DEPARTMENT, ScopeType.TEAM)
+    ]
+    return names
 
 
 def forget_grants(member: TenantUser) -> None:

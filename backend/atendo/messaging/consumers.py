@@ -10,10 +10,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from atendo.connectors.selectors import webchat_account_by_token
-from atendo.core.access import member_grants
+from atendo.core.access import unit_groups
 from atendo.core.errors import ApplicationError
 from atendo.core.events import publish
-from atendo.core.models import ScopeType, TenantUser
+from atendo.core.models import TenantUser
 from atendo.core.realtime import groups
 from atendo.core.realtime.consumers import CLOSE_UNAUTHENTICATED, RosterConsumer, TenantConsumer
 from atendo.core.realtime.presence import conversation_roster
@@ -85,14 +85,15 @@ class InboxConsumer(TenantConsumer):
     permission = "tenant.view"
 
     def groups_for(self, member: TenantUser) -> list[str]:
-        grants = member_grants(member)
-        names = [groups.member(member.tenant_id, member.id)]
-        if grants.allows("conversation.view"):
-            names.append(groups.inbox(member.tenant_id))
-        for kind, scope_id in grants.scopes_with("conversation.view"):
-            if kind in (ScopeType.DEPARTMENT, ScopeType.TEAM):
-                names.append(groups.inbox_unit(member.tenant_id, kind, scope_id))
-        return names
+        return [
+            groups.member(member.tenant_id, member.id),
+            *unit_groups(
+                member,
+                "conversation.view",
+                groups.inbox(member.tenant_id),
+                lambda kind, unit_id: groups.inbox_unit(member.tenant_id, kind, unit_id),
+            ),
+        ]
 
 
 @database_sync_to_async

@@ -10,9 +10,9 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from atendo.contacts.models import ContactIdentity
-from atendo.core.access import member_grants
+from atendo.core.access import unit_scope
 from atendo.core.errors import NotFoundError
-from atendo.core.models import ScopeType, TenantUser
+from atendo.core.models import TenantUser
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 
 
@@ -20,13 +20,8 @@ def visible_conversations(member: TenantUser) -> QuerySet[Conversation]:
     """Conversations a member may see: all of the tenant with a tenant-wide conversation.view;
     with a scoped one, those of their departments/teams plus those assigned to them."""
     qs = Conversation.objects.for_tenant(member.tenant_id)
-    grants = member_grants(member)
-    if grants.allows("conversation.view"):
-        return qs
-    scopes = grants.scopes_with("conversation.view")
-    departments = [scope_id for kind, scope_id in scopes if kind == ScopeType.DEPARTMENT]
-    teams = [scope_id for kind, scope_id in scopes if kind == ScopeType.TEAM]
-    return qs.filter(Q(department_id__in=departments) | Q(team_id__in=teams) | Q(assignee=member))
+    scope = unit_scope(member, "conversation.view")
+    return qs if scope is None else qs.filter(scope)
 
 
 @dataclass(frozen=True)

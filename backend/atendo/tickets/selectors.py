@@ -7,21 +7,16 @@ from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from atendo.core.access import member_grants
+from atendo.core.access import unit_scope
 from atendo.core.errors import NotFoundError
-from atendo.core.models import ScopeType, TenantUser
+from atendo.core.models import TenantUser
 from atendo.tickets.models import SlaClock, Ticket, TicketAssignment, TicketComment
 
 
 def visible_tickets(member: TenantUser) -> QuerySet[Ticket]:
     qs = Ticket.objects.for_tenant(member.tenant_id)
-    grants = member_grants(member)
-    if grants.allows("ticket.view"):
-        return qs
-    scopes = grants.scopes_with("ticket.view")
-    departments = [sid for kind, sid in scopes if kind == ScopeType.DEPARTMENT]
-    teams = [sid for kind, sid in scopes if kind == ScopeType.TEAM]
-    return qs.filter(Q(department_id__in=departments) | Q(team_id__in=teams) | Q(assignee=member))
+    scope = unit_scope(member, "ticket.view")
+    return qs if scope is None else qs.filter(scope)
 
 
 @dataclass(frozen=True)

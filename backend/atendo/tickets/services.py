@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from atendo.contacts.models import Contact
-from atendo.core.access import can_in_units, can_somewhere, ensure_can_in_units
+from atendo.core.access import can_in_units, can_somewhere, ensure_can_on_unit_row
 from atendo.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from atendo.core.events import publish
 from atendo.core.models import Locale, Tenant, TenantUser
@@ -37,9 +37,7 @@ OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, Tick
 
 
 def ensure_can_on_ticket(actor: TenantUser, permission: str, ticket: Ticket) -> None:
-    if ticket.assignee_id == actor.id and can_somewhere(actor, permission):
-        return
-    ensure_can_in_units(actor, permission, [("department", ticket.department_id), ("team", ticket.team_id)])
+    ensure_can_on_unit_row(actor, permission, ticket)
 
 
 def _next_number(tenant: Tenant) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from atendo.connectors.models import ChannelAccount
 from atendo.contacts.models import Contact
-from atendo.core.access import can, can_somewhere, ensure_can_in_units
+from atendo.core.access import can, ensure_can_on_unit_row
 from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.events import publish
 from atendo.core.models import Locale, Tenant, TenantUser
@@ -33,11 +33,7 @@ from atendo.organizations.services import round_robin_pick
 
 
 def ensure_can_on(actor: TenantUser, permission: str, conversation: Conversation) -> None:
-    """Tenant-wide holders, holders in the conversation's department or team, and its assignee
-    (wherever the assignee's grant of the permission lies)."""
-    if conversation.assignee_id == actor.id and can_somewhere(actor, permission):
-        return
-    ensure_can_in_units(actor, permission, [("department", conversation.department_id), ("team", conversation.team_id)])
+    ensure_can_on_unit_row(actor, permission, conversation)
 
 
 def conversation_for_inbound(*, tenant: Tenant, account: ChannelAccount, contact: Contact) -> tuple[Conversation, str]:
