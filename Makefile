@@ -102,8 +102,8 @@ run: deps
 	$(DEVSTACK) run
 
 lint: backend-deps frontend-deps
-	$(VENV)/bin/ruff check backend
-	$(VENV)/bin/ruff format --check backend
+	$(VENV)/bin/ruff check backend bench
+	$(VENV)/bin/ruff format --check backend bench
 	PYTHONPATH=backend DEBUG=true $(VENV)/bin/mypy
 	cd backend && DJANGO_SETTINGS_MODULE=atendo.config.settings_test ../$(VENV)/bin/lint-imports --config ../pyproject.toml
 ifneq ($(HAS_FRONTEND),)

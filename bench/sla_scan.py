@@ -42,6 +42,8 @@ def recreate_scratch_database() -> None:
     with connection.cursor() as cursor:  # autocommit: CREATE DATABASE cannot run in a transaction
         cursor.execute(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}")
         cursor.execute(f"CREATE DATABASE {SCRATCH_DATABASE}")
+
+
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from atendo.tickets.sla import sla_scan  # noqa: E402
@@ -50,15 +52,19 @@ from atendo.tickets.sla import sla_scan  # noqa: E402
 def seed() -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO core_tenant (id, created_at, name, slug, timezone, locale, status, "
-                       "reopen_window_hours, updated_at) VALUES (gen_random_uuid(), now(), 'Bench', 'bench', "
-                       "'America/Sao_Paulo', 'pt-BR', 'active', 24, now()) RETURNING id")
+        cursor.execute(
+            "INSERT INTO core_tenant (id, created_at, name, slug, timezone, locale, status, "
+            "reopen_window_hours, updated_at) VALUES (gen_random_uuid(), now(), 'Bench', 'bench', "
+            "'America/Sao_Paulo', 'pt-BR', 'active', 24, now()) RETURNING id"
+        )
         tenant_id = cursor.fetchone()[0]
         cursor.execute(
             """INSERT INTO tickets_ticket (id, created_at, tenant_id, number, subject, description, status, priority,
                    tags, custom_fields, sla_state, updated_at)
                SELECT gen_random_uuid(), now(), %s, n, 'Ticket ' || n, '', 'open', 'normal', '{}', '{}', 'ok', now()
-               FROM generate_series(1, %s) AS n""", [tenant_id, TICKETS])
+               FROM generate_series(1, %s) AS n""",
+            [tenant_id, TICKETS],
+        )
         for target, hours in (("first_response", 48), ("resolution", 96)):
             cursor.execute(
                 """INSERT INTO tickets_slaclock (id, created_at, tenant_id, ticket_id, target, target_seconds,
@@ -66,7 +72,9 @@ def seed() -> float:
                    SELECT gen_random_uuid(), now(), tenant_id, id, %s, %s, 0, now(),
                           now() + make_interval(hours => %s), now() + make_interval(mins => %s),
                           'running', false, false, now()
-                   FROM tickets_ticket""", [target, hours * 3600, hours, hours * 48])
+                   FROM tickets_ticket""",
+                [target, hours * 3600, hours, hours * 48],
+            )
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
@@ -84,8 +92,9 @@ def timed(callable_, repeat: int = 5) -> tuple[float, int]:
 
 def raw_range_read() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM tickets_slaclock WHERE state = 'running' AND breached = false "
-                       "AND due_at <= now() LIMIT 500")
+        cursor.execute(
+            "SELECT id FROM tickets_slaclock WHERE state = 'running' AND breached = false AND due_at <= now() LIMIT 500"
+        )
         cursor.fetchall()
 
 
@@ -96,12 +105,16 @@ def main() -> dict[str, float | int]:
     seed_seconds = seed()
     baseline_ms, _ = timed(raw_range_read)
     idle_ms, idle_queries = timed(sla_scan)
+
     def make_due() -> None:
         with connection.cursor() as cursor:  # 1,000 first-response clocks due now
-            cursor.execute("UPDATE tickets_slaclock SET due_at = now() - interval '1 minute', "
-                           "warning_at = now() - interval '2 minutes', warned = false, breached = false, "
-                           "state = 'running' WHERE id IN (SELECT id FROM tickets_slaclock "
-                           "WHERE target = 'first_response' ORDER BY id LIMIT %s)", [DUE])
+            cursor.execute(
+                "UPDATE tickets_slaclock SET due_at = now() - interval '1 minute', "
+                "warning_at = now() - interval '2 minutes', warned = false, breached = false, "
+                "state = 'running' WHERE id IN (SELECT id FROM tickets_slaclock "
+                "WHERE target = 'first_response' ORDER BY id LIMIT %s)",
+                [DUE],
+            )
 
     # The scan's own work, listeners (board frames, notifications) switched off...
     from atendo.core import events
@@ -122,12 +135,18 @@ def main() -> dict[str, float | int]:
         result = sla_scan(datetime.now(UTC))
         due_ms = (time.perf_counter() - started) * 1000
     return {
-        "tickets": TICKETS, "clocks": TICKETS * 2, "seed_seconds": round(seed_seconds, 1),
+        "tickets": TICKETS,
+        "clocks": TICKETS * 2,
+        "seed_seconds": round(seed_seconds, 1),
         "baseline_raw_range_read_ms": round(baseline_ms, 2),
-        "scan_nothing_due_ms": round(idle_ms, 2), "scan_nothing_due_queries": idle_queries,
-        "scan_1000_due_ms": round(due_ms, 1), "scan_1000_due_queries": len(captured.captured_queries),
-        "scan_only_1000_due_ms": round(scan_only_ms, 1), "scan_only_1000_due_queries": len(scan_only.captured_queries),
-        "warnings": result["warnings"], "breaches": result["breaches"],
+        "scan_nothing_due_ms": round(idle_ms, 2),
+        "scan_nothing_due_queries": idle_queries,
+        "scan_1000_due_ms": round(due_ms, 1),
+        "scan_1000_due_queries": len(captured.captured_queries),
+        "scan_only_1000_due_ms": round(scan_only_ms, 1),
+        "scan_only_1000_due_queries": len(scan_only.captured_queries),
+        "warnings": result["warnings"],
+        "breaches": result["breaches"],
         "ratio_idle_vs_raw": round(idle_ms / baseline_ms, 1),
     }
 
@@ -143,11 +162,15 @@ if __name__ == "__main__":
     results.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (results / f"{stamp}-sla-scan.json").write_text(json.dumps(figures, indent=2))
-    print("| SLA scan | clocks | nothing due: ms / queries | raw SQL range read ms | ratio | 1,000 due, scan only: "
-          "ms / queries | 1,000 due with notifications + board: ms / queries |")
+    print(
+        "| SLA scan | clocks | nothing due: ms / queries | raw SQL range read ms | ratio | 1,000 due, scan only: "
+        "ms / queries | 1,000 due with notifications + board: ms / queries |"
+    )
     print("|---|---|---|---|---|---|---|")
-    print(f"| {figures['tickets']:,} open tickets | {figures['clocks']:,} | {figures['scan_nothing_due_ms']} / "
-          f"{figures['scan_nothing_due_queries']} | {figures['baseline_raw_range_read_ms']} | "
-          f"{figures['ratio_idle_vs_raw']}× | {figures['scan_only_1000_due_ms']} / "
-          f"{figures['scan_only_1000_due_queries']} | {figures['scan_1000_due_ms']} / "
-          f"{figures['scan_1000_due_queries']} |")
+    print(
+        f"| {figures['tickets']:,} open tickets | {figures['clocks']:,} | {figures['scan_nothing_due_ms']} / "
+        f"{figures['scan_nothing_due_queries']} | {figures['baseline_raw_range_read_ms']} | "
+        f"{figures['ratio_idle_vs_raw']}× | {figures['scan_only_1000_due_ms']} / "
+        f"{figures['scan_only_1000_due_queries']} | {figures['scan_1000_due_ms']} / "
+        f"{figures['scan_1000_due_queries']} |"
+    )

@@ -46,7 +46,7 @@ def newest_link(mail_dir: Path, since: float) -> str:
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 async def main() -> dict[str, float | int]:
@@ -105,10 +105,14 @@ if __name__ == "__main__":
     results_dir.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (results_dir / f"{stamp}-webchat-latency.json").write_text(json.dumps(result, indent=2))
-    print("| scenario | samples | p50 ms | p95 ms | p99 ms | POST ack p50 ms | baseline GET /health p50 ms "
-          "| baseline ws RTT p50 ms | ratio p50 / health |")
+    print(
+        "| scenario | samples | p50 ms | p95 ms | p99 ms | POST ack p50 ms | baseline GET /health p50 ms "
+        "| baseline ws RTT p50 ms | ratio p50 / health |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
-    print(f"| web chat visitor → agent socket | {result['samples']} | {result['p50_ms']} | {result['p95_ms']} | "
-          f"{result['p99_ms']} | {result['post_ack_p50_ms']} | {result['baseline_health_http_p50_ms']} | "
-          f"{result['baseline_ws_roundtrip_p50_ms']} | {result['ratio_p50_vs_health']}× |")
+    print(
+        f"| web chat visitor → agent socket | {result['samples']} | {result['p50_ms']} | {result['p95_ms']} | "
+        f"{result['p99_ms']} | {result['post_ack_p50_ms']} | {result['baseline_health_http_p50_ms']} | "
+        f"{result['baseline_ws_roundtrip_p50_ms']} | {result['ratio_p50_vs_health']}× |"
+    )
     sys.exit(0)

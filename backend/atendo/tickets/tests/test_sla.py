@@ -165,3 +165,44 @@ def test_breach_notifies_assignee_and_department_supervisors(
     assert {n["kind"] for n in listed} >= {"sla.breached", "sla.warning"}
     assert api.post("/api/v1/notifications/read", {}).json()["marked"] == len(listed)
     assert api.get("/api/v1/notifications", {"unread": "true"}).json()["results"] == []
+
+
+def test_holiday_is_skipped(two_tenants, support):
+    support.business_hours = {**support.business_hours, "holidays": ["2026-03-03"]}
+    support.save()
+    monday_1730 = datetime(2026, 3, 2, 20, 30, tzinfo=UTC)
+    with at(monday_1730):
+        ticket = (
+            two_tenants.a.api("agent")
+            .post("/api/v1/tickets", {"subject": "Carnaval", "department": str(support.id)})
+            .json()
+        )
+    # 30 min left on Monday, Tuesday is a holiday: due Wednesday 08:30 local = 11:30 UTC.
+    assert clocks(ticket["id"])["first_response"].due_at == datetime(2026, 3, 4, 11, 30, tzinfo=UTC)
+
+
+def test_daylight_saving_start_in_sao_paulo_2018(two_tenants, support):
+    # Friday 2018-11-02 17:30 local (UTC-3). Clocks went forward on Sunday 4 Nov at 00:00, so
+    # Monday 08:30 local is UTC-2 = 10:30 UTC.
+    friday = datetime(2018, 11, 2, 20, 30, tzinfo=UTC)
+    with at(friday):
+        ticket = (
+            two_tenants.a.api("agent").post("/api/v1/tickets", {"subject": "DST", "department": str(support.id)}).json()
+        )
+    assert clocks(ticket["id"])["first_response"].due_at == datetime(2018, 11, 5, 10, 30, tzinfo=UTC)
+
+
+def test_transfer_to_another_department_retargets(two_tenants, support):
+    sales = department(two_tenants.a.tenant, "Vendas")
+    SlaPolicy.objects.create(
+        tenant=two_tenants.a.tenant, name="Vendas", department=sales, first_response_minutes=20, resolution_minutes=60
+    )
+    api = two_tenants.a.api("supervisor")
+    with at(MONDAY_10_LOCAL):
+        ticket = api.post("/api/v1/tickets", {"subject": "x", "department": str(support.id)}).json()
+    with at(MONDAY_10_LOCAL + timedelta(minutes=5)):
+        api.post(f"/api/v1/tickets/{ticket['id']}/transfer", {"department": str(sales.id), "reason": "sales"})
+    first = clocks(ticket["id"])["first_response"]
+    assert (first.target_seconds, first.consumed_seconds) == (20 * 60, 5 * 60)
+    assert first.due_at == MONDAY_10_LOCAL + timedelta(minutes=20)
+    assert api.get(f"/api/v1/tickets/{ticket['id']}/sla").json()["policy"] == "Vendas"

@@ -154,3 +154,42 @@ def test_team_round_robin_assigns_online_agents_fairly(two_tenants, monkeypatch)
     assert sorted(ids[:4]) == sorted([str(agents[0].id), str(agents[1].id)] * 2)  # alternating, capped at 2 each
     assert ids[4] is None  # everyone is at capacity
     assert Ticket.objects.for_tenant(tenant).filter(assignee__isnull=True).count() == 1
+
+
+TICKET_ENDPOINTS = [
+    ("get", ""),
+    ("patch", ""),
+    ("patch", "/status"),
+    ("post", "/transfer"),
+    ("get", "/comments"),
+    ("post", "/comments"),
+    ("get", "/sla"),
+]
+
+
+@pytest.mark.parametrize(("method", "suffix"), TICKET_ENDPOINTS)
+def test_every_ticket_endpoint_hides_tickets_outside_the_department_scope(two_tenants, method, suffix):
+    from conftest import Api
+
+    tenant = two_tenants.a.tenant
+    sales, support = department(tenant, "Vendas"), department(tenant, "Suporte")
+    ticket = create(two_tenants.a.api("admin"), department=str(sales.id))
+    scoped = two_tenants.a.add_member("agent", scope=("department", support.id))
+    body = {"subject": "x", "status": "solved", "body": "hi", "reason": "r", "department": str(support.id)}
+    payload = (
+        {
+            k: body[k]
+            for k in {
+                "": ["subject"],
+                "/status": ["status"],
+                "/transfer": ["department", "reason"],
+                "/comments": ["body"],
+            }.get(suffix, [])
+        }
+        if method != "get"
+        else None
+    )
+    response = getattr(Api(scoped.user, tenant), method)(f"/api/v1/tickets/{ticket['id']}{suffix}", payload)
+    assert response.status_code == 404
+    assert Ticket.objects.for_tenant(tenant).get(id=ticket["id"]).department_id == sales.id
+    assert not TicketComment.objects.for_tenant(tenant).filter(ticket_id=ticket["id"], system=False).exists()
