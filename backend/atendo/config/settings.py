@@ -202,6 +202,12 @@ SPECTACULAR_SETTINGS = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 
+# --- Channel providers (base URLs are settings so tests can run a local fake provider) -----
+WHATSAPP_API_BASE: str = env.str("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0").rstrip("/")
+TELEGRAM_API_BASE: str = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org").rstrip("/")
+PROVIDER_HTTP_TIMEOUT_SECONDS: float = env.float("PROVIDER_HTTP_TIMEOUT_SECONDS", default=15.0)
+PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
+
 # --- Web chat ---------------------------------------------------------------------------
 WIDGET_MESSAGES_PER_MINUTE: int = env.int("WIDGET_MESSAGES_PER_MINUTE", default=30)
 

@@ -2,17 +2,45 @@
 
 from __future__ import annotations
 
-from atendo.connectors.adapters.base import ChannelAdapter, OutboundMessage, SendResult
-from atendo.connectors.adapters.webchat import WebChatAdapter
+import importlib
+from typing import Any
 
-_REGISTRY: dict[str, ChannelAdapter] = {adapter.kind: adapter for adapter in (WebChatAdapter(),)}
+from atendo.connectors.adapters.base import (
+    AdapterError,
+    ChannelAdapter,
+    InboundMessage,
+    OutboundMessage,
+    SendResult,
+    StatusUpdate,
+    WebhookAdapter,
+)
+
+# kind -> "module:Class"; modules import lazily so one provider's dependencies never load for another.
+_ADAPTERS = {
+    "webchat": "atendo.connectors.adapters.webchat:WebChatAdapter",
+    "whatsapp": "atendo.connectors.adapters.whatsapp:WhatsAppAdapter",
+    "telegram": "atendo.connectors.adapters.telegram:TelegramAdapter",
+}
+_instances: dict[str, Any] = {}
 
 
-def get_adapter(kind: str) -> ChannelAdapter:
-    try:
-        return _REGISTRY[kind]
-    except KeyError as exc:
-        raise LookupError(f"no adapter for channel kind {kind!r}") from exc
+def get_adapter(kind: str) -> Any:
+    if kind not in _instances:
+        try:
+            module_name, class_name = _ADAPTERS[kind].split(":")
+        except KeyError as exc:
+            raise LookupError(f"no adapter for channel kind {kind!r}") from exc
+        _instances[kind] = getattr(importlib.import_module(module_name), class_name)()
+    return _instances[kind]
 
 
-__all__ = ["ChannelAdapter", "OutboundMessage", "SendResult", "get_adapter"]
+__all__ = [
+    "AdapterError",
+    "ChannelAdapter",
+    "InboundMessage",
+    "OutboundMessage",
+    "SendResult",
+    "StatusUpdate",
+    "WebhookAdapter",
+    "get_adapter",
+]
