@@ -206,6 +206,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 WHATSAPP_API_BASE: str = env.str("WHATSAPP_API_BASE", default="https://graph.facebook.com/v21.0").rstrip("/")
 TELEGRAM_API_BASE: str = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org").rstrip("/")
 PROVIDER_HTTP_TIMEOUT_SECONDS: float = env.float("PROVIDER_HTTP_TIMEOUT_SECONDS", default=15.0)
+WEBHOOK_MAX_BYTES: int = env.int("WEBHOOK_MAX_BYTES", default=8 * 1024 * 1024)
+INBOUND_MAX_ATTEMPTS: int = env.int("INBOUND_MAX_ATTEMPTS", default=8)
+INBOUND_SWEEP_GRACE_SECONDS: int = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=120)
 PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
 
 # --- Web chat ---------------------------------------------------------------------------
@@ -287,6 +290,11 @@ LOGGING = {
 }
 
 CELERY_BEAT_SCHEDULE = {
+    "sweep-inbound-events": {
+        "task": "atendo.messaging.tasks.sweep_inbound_events",
+        "schedule": timedelta(minutes=1),
+        "options": {"queue": "webhooks", "expires": 50},
+    },
     "scan-sla": {
         "task": "atendo.tickets.tasks.scan_sla",
         "schedule": timedelta(minutes=1),

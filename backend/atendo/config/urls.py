@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from atendo.connectors.webhooks import provider_webhook
 from atendo.core.api.base import Public, declare_access
 from atendo.core.api.errors import json_not_found
 from atendo.core.storage.views import local_file
@@ -56,6 +57,7 @@ urlpatterns = [
     path("api/schema/", SchemaApi.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("files/<str:signed>", local_file, name="attachment-file"),
+    path("webhooks/<str:key>", provider_webhook, name="provider-webhook"),
     path("widget/<str:token>.js", widget_pages.widget_loader, name="widget-loader"),
     path("demo/widget", widget_pages.demo_widget_page, name="demo-widget"),
     re_path(r"^(?:api|ws|webhooks|static|files|widget|widget-assets)(?:/.*)?$", not_found),

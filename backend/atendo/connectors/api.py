@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -14,9 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from atendo.connectors import selectors, services
-from atendo.connectors.models import ChannelAccount
+from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind, DeadLetter
 from atendo.core.api.base import ApiView, StrictSerializer, TenantPermission
+from atendo.core.api.fields import TenantRowField
 from atendo.core.api.schema import page_of
+from atendo.core.errors import NotFoundError
+from atendo.organizations.models import Department, Team
 
 
 def _origin(value: str) -> str:
@@ -111,3 +115,226 @@ class WebChatAccountDetailApi(ApiView):
             tenant=self.tenant, actor=self.member, account=account, context=self.context(), **data
         )
         return Response(WebChatAccountSerializer(account).data)
+
+
+class ConnectorSerializer(serializers.ModelSerializer):
+    webhook_url = serializers.SerializerMethodField()
+    credential_keys = serializers.SerializerMethodField(help_text="Which credentials are set (never their values).")
+
+    class Meta:
+        model = ChannelConnector
+        fields = ("id", "kind", "name", "webhook_url", "credential_keys", "created_at", "updated_at")
+
+    def get_webhook_url(self, connector: ChannelConnector) -> str:
+        return webhook_url_for(connector)
+
+    def get_credential_keys(self, connector: ChannelConnector) -> list[str]:
+        return sorted(json.loads(connector.credentials or "{}"))
+
+
+def webhook_url_for(connector: ChannelConnector) -> str:
+    return f"{django_settings.APP_URL}/webhooks/{connector.webhook_key}"
+
+
+class ConnectorCreateSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[ChannelKind.WHATSAPP, ChannelKind.TELEGRAM])
+    name = serializers.CharField(max_length=120)
+    credentials = serializers.DictField(child=serializers.CharField(max_length=1000), write_only=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        required = set(services.CREDENTIAL_KEYS[attrs["kind"]]) - {"secret_token"}
+        missing = sorted(required - set(attrs["credentials"]))
+        unknown = sorted(set(attrs["credentials"]) - set(services.CREDENTIAL_KEYS[attrs["kind"]]))
+        if missing or unknown:
+            raise serializers.ValidationError(
+                {
+                    "credentials": [
+                        _("Missing: %(names)s.") % {"names": ", ".join(missing)}
+                        if missing
+                        else _("Unknown: %(names)s.") % {"names": ", ".join(unknown)}
+                    ]
+                },
+                code="invalid_credentials",
+            )
+        return attrs
+
+
+class ConnectorUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    credentials = serializers.DictField(child=serializers.CharField(max_length=1000), required=False, write_only=True)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChannelAccount
+        fields = (
+            "id",
+            "connector",
+            "kind",
+            "name",
+            "external_id",
+            "status",
+            "last_error",
+            "default_department",
+            "default_team",
+            "created_at",
+        )
+
+
+class AccountCreateSerializer(StrictSerializer):
+    connector = TenantRowField(ChannelConnector)
+    name = serializers.CharField(max_length=120)
+    external_id = serializers.CharField(max_length=200, help_text="WhatsApp phone number id, Telegram bot id.")
+    default_department = TenantRowField(Department, required=False, allow_null=True, default=None)
+    default_team = TenantRowField(Team, required=False, allow_null=True, default=None)
+
+
+class DeadLetterSerializer(serializers.ModelSerializer):
+    connector = serializers.UUIDField(source="event.connector_id")
+    event_key = serializers.CharField(source="event.event_key")
+    received_at = serializers.DateTimeField(source="event.received_at")
+
+    class Meta:
+        model = DeadLetter
+        fields = ("id", "connector", "event_key", "error", "attempts", "received_at", "created_at", "replayed_at")
+
+
+class ConnectorListApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(operation_id="channels_connectors_list", responses={200: page_of(ConnectorSerializer)})
+    def get(self, request: Request) -> Response:
+        rows = (
+            ChannelConnector.objects.for_tenant(self.tenant)
+            .exclude(kind=ChannelKind.WEBCHAT)
+            .exclude(webhook_key__startswith="deleted-")
+        )
+        return self.paginated(rows, ConnectorSerializer, ordering=("-created_at", "-id"))
+
+    @extend_schema(request=ConnectorCreateSerializer, responses={201: ConnectorSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.validate(ConnectorCreateSerializer, request.data)
+        row = services.connector_create(tenant=self.tenant, actor=self.member, context=self.context(), **data)
+        return Response(ConnectorSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _connector_for(view: ApiView, connector_id: UUID) -> ChannelConnector:
+    row = (
+        ChannelConnector.objects.for_tenant(view.tenant)
+        .exclude(kind=ChannelKind.WEBCHAT)
+        .exclude(webhook_key__startswith="deleted-")
+        .filter(id=connector_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+class ConnectorDetailApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(responses={200: ConnectorSerializer})
+    def get(self, request: Request, connector_id: UUID) -> Response:
+        return Response(ConnectorSerializer(_connector_for(self, connector_id)).data)
+
+    @extend_schema(request=ConnectorUpdateSerializer, responses={200: ConnectorSerializer})
+    def patch(self, request: Request, connector_id: UUID) -> Response:
+        row = _connector_for(self, connector_id)
+        data = self.validate(ConnectorUpdateSerializer, request.data)
+        row = services.connector_update(
+            tenant=self.tenant, actor=self.member, connector=row, context=self.context(), **data
+        )
+        return Response(ConnectorSerializer(row).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, connector_id: UUID) -> Response:
+        services.connector_delete(
+            tenant=self.tenant, actor=self.member, connector=_connector_for(self, connector_id), context=self.context()
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AccountListApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(operation_id="channels_accounts_list", responses={200: page_of(AccountSerializer)})
+    def get(self, request: Request) -> Response:
+        rows = ChannelAccount.objects.for_tenant(self.tenant).exclude(kind=ChannelKind.WEBCHAT)
+        return self.paginated(rows, AccountSerializer, ordering=("-created_at", "-id"))
+
+    @extend_schema(request=AccountCreateSerializer, responses={201: AccountSerializer})
+    def post(self, request: Request) -> Response:
+        data = self.validate(AccountCreateSerializer, request.data)
+        if data["connector"].kind == ChannelKind.WEBCHAT:
+            raise NotFoundError()
+        row = services.account_create(tenant=self.tenant, actor=self.member, context=self.context(), **data)
+        return Response(AccountSerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+def _account_for(view: ApiView, account_id: UUID) -> ChannelAccount:
+    row = (
+        ChannelAccount.objects.for_tenant(view.tenant)
+        .exclude(kind=ChannelKind.WEBCHAT)
+        .select_related("connector")
+        .filter(id=account_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+class AccountActivateApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(request=None, responses={200: AccountSerializer})
+    def post(self, request: Request, account_id: UUID) -> Response:
+        account = _account_for(self, account_id)
+        account = services.account_activate(
+            tenant=self.tenant,
+            actor=self.member,
+            account=account,
+            webhook_url=webhook_url_for(account.connector),
+            context=self.context(),
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class AccountDeactivateApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(request=None, responses={200: AccountSerializer})
+    def post(self, request: Request, account_id: UUID) -> Response:
+        account = services.account_deactivate(
+            tenant=self.tenant, actor=self.member, account=_account_for(self, account_id), context=self.context()
+        )
+        return Response(AccountSerializer(account).data)
+
+
+class DeadLetterListApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(operation_id="channels_dead_letters_list", responses={200: page_of(DeadLetterSerializer)})
+    def get(self, request: Request) -> Response:
+        rows = DeadLetter.objects.for_tenant(self.tenant).select_related("event")
+        return self.paginated(rows, DeadLetterSerializer, ordering=("-created_at", "-id"))
+
+
+class DeadLetterReplayApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request: Request, dead_letter_id: UUID) -> Response:
+        row = DeadLetter.objects.for_tenant(self.tenant).filter(id=dead_letter_id).first()
+        if row is None:
+            raise NotFoundError()
+        services.dead_letter_replay(tenant=self.tenant, actor=self.member, dead_letter=row, context=self.context())
+        return Response(status=status.HTTP_202_ACCEPTED)

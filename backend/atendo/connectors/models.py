@@ -8,10 +8,11 @@ import secrets
 from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 
 from atendo.core.crypto import EncryptedTextField
 from atendo.core.models import UUIDModel
-from atendo.core.tenancy import TenantOwnedModel
+from atendo.core.tenancy import TenantManager, TenantOwnedModel
 
 
 class ChannelKind(models.TextChoices):
@@ -56,6 +57,13 @@ class ChannelAccount(UUIDModel, TenantOwnedModel):
     settings = models.JSONField(default=dict, blank=True)
     # Web chat: the key a tenant's site signs visitor identifiers with (HMAC-SHA256).
     secret = EncryptedTextField(blank=True, default="")
+    # New conversations from this account start in this department/team (routing).
+    default_department = models.ForeignKey(
+        "organizations.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    default_team = models.ForeignKey(
+        "organizations.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -65,3 +73,51 @@ class ChannelAccount(UUIDModel, TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.name}"
+
+
+class InboundEvent(models.Model):
+    """A provider delivery, stored raw and durably before anything else happens to it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        DEAD = "dead", "Dead-lettered"
+
+    id = models.BigAutoField(primary_key=True)
+    tenant = models.ForeignKey("core.Tenant", on_delete=models.CASCADE, related_name="+")
+    connector = models.ForeignKey(ChannelConnector, on_delete=models.CASCADE, related_name="events")
+    event_key = models.CharField(max_length=128)
+    body = models.BinaryField()
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["connector", "event_key"], name="inbound_event_unique"),
+        ]
+        indexes: ClassVar = [
+            # The sweeper reads only pending events, oldest first.
+            models.Index(fields=["received_at"], condition=models.Q(status="pending"), name="inbound_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.connector_id}:{self.event_key}"
+
+
+class DeadLetter(UUIDModel, TenantOwnedModel):
+    tenant = models.ForeignKey("core.Tenant", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(InboundEvent, on_delete=models.CASCADE, related_name="dead_letters")
+    error = models.TextField()
+    attempts = models.PositiveIntegerField()
+    replayed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["tenant", "-created_at"], name="dead_letter_recent")]
+
+    def __str__(self) -> str:
+        return f"dead letter {self.id}"

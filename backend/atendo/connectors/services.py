@@ -3,13 +3,19 @@ a widget has no provider credentials to set up first."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind
+from atendo.connectors.events import InboundEventStored
+from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind, DeadLetter, InboundEvent
 from atendo.core.access import ensure_can
+from atendo.core.errors import ApplicationError, ConflictError
+from atendo.core.events import publish
 from atendo.core.models import Tenant, TenantUser
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
 
@@ -88,3 +94,189 @@ def webchat_account_update(
                 context=context,
             )
     return account
+
+
+CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
+    "whatsapp": ("access_token", "app_secret", "verify_token"),
+    "telegram": ("bot_token", "secret_token"),
+}
+
+
+def connector_create(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    kind: str,
+    name: str,
+    credentials: dict[str, str],
+    context: RequestContext = SYSTEM,
+) -> ChannelConnector:
+    ensure_can(actor, "channel.manage", tenant)
+    if kind == ChannelKind.TELEGRAM and not credentials.get("secret_token"):
+        credentials = {**credentials, "secret_token": secrets.token_urlsafe(24)}  # Atendo picks it for setWebhook
+    with transaction.atomic():
+        connector = ChannelConnector.objects.create(
+            tenant=tenant, kind=kind, name=name, credentials=json.dumps(credentials)
+        )
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="channel.connector_created",
+            target=connector,
+            changes={"kind": kind, "name": name, "credentials": sorted(credentials)},
+            context=context,
+        )
+    return connector
+
+
+def connector_update(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    connector: ChannelConnector,
+    name: str | None = None,
+    credentials: dict[str, str] | None = None,
+    context: RequestContext = SYSTEM,
+) -> ChannelConnector:
+    from atendo.connectors.webhooks import forget_connector
+
+    ensure_can(actor, "channel.manage", tenant)
+    changes: dict[str, Any] = {}
+    if name is not None and name != connector.name:
+        changes["name"] = {"from": connector.name, "to": name}
+        connector.name = name
+    if credentials:
+        merged = {**json.loads(connector.credentials or "{}"), **credentials}
+        connector.credentials = json.dumps(merged)
+        changes["credentials"] = sorted(credentials)  # names only: secrets never reach the audit log
+    if changes:
+        with transaction.atomic():
+            connector.save()
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="channel.connector_updated",
+                target=connector,
+                changes=changes,
+                context=context,
+            )
+        transaction.on_commit(lambda: forget_connector(connector.webhook_key))
+    return connector
+
+
+def connector_delete(
+    *, tenant: Tenant, actor: TenantUser, connector: ChannelConnector, context: RequestContext = SYSTEM
+) -> None:
+    """Disables its accounts and removes the connector; conversations keep their history."""
+    from atendo.connectors.webhooks import forget_connector
+
+    ensure_can(actor, "channel.manage", tenant)
+    with transaction.atomic():
+        ChannelAccount.objects.for_tenant(tenant).filter(connector=connector).update(
+            status=ChannelAccount.Status.DISABLED
+        )
+        key = connector.webhook_key
+        connector.webhook_key = f"deleted-{secrets.token_hex(8)}"  # the public URL stops working at once
+        connector.save(update_fields=["webhook_key", "updated_at"])
+        audit_record(
+            tenant=tenant, actor=actor.user, action="channel.connector_deleted", target=connector, context=context
+        )
+    transaction.on_commit(lambda: forget_connector(key))
+
+
+def account_create(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    connector: ChannelConnector,
+    name: str,
+    external_id: str,
+    default_department: Any = None,
+    default_team: Any = None,
+    context: RequestContext = SYSTEM,
+) -> ChannelAccount:
+    ensure_can(actor, "channel.manage", tenant)
+    try:
+        with transaction.atomic():
+            account = ChannelAccount.objects.create(
+                tenant=tenant,
+                connector=connector,
+                kind=connector.kind,
+                name=name,
+                external_id=external_id,
+                status=ChannelAccount.Status.PENDING,
+                default_department=default_department,
+                default_team=default_team,
+            )
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="channel.account_created",
+                target=account,
+                changes={"name": name, "external_id": external_id},
+                context=context,
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            _("This account is already connected."),
+            code="account_taken",
+            fields={"external_id": [_("Already connected.")]},
+        ) from exc
+    return account
+
+
+def account_activate(
+    *, tenant: Tenant, actor: TenantUser, account: ChannelAccount, webhook_url: str, context: RequestContext = SYSTEM
+) -> ChannelAccount:
+    """Check the credentials against the provider (and register the webhook where needed);
+    the account is active on success, in error with the provider's reason otherwise."""
+    from atendo.connectors.adapters import get_adapter
+    from atendo.connectors.adapters.base import AdapterError
+
+    ensure_can(actor, "channel.manage", tenant)
+    credentials = json.loads(account.connector.credentials or "{}")
+    try:
+        get_adapter(account.kind).check_credentials(credentials, account.external_id, webhook_url)
+    except AdapterError as exc:
+        account.status, account.last_error = ChannelAccount.Status.ERROR, exc.message
+        account.save(update_fields=["status", "last_error", "updated_at"])
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="channel.account_activation_failed",
+            target=account,
+            changes={"error": exc.message},
+            context=context,
+        )
+        raise ApplicationError(exc.message, code="provider_refused", fields={"credentials": [exc.message]}) from exc
+    account.status, account.last_error = ChannelAccount.Status.ACTIVE, ""
+    account.save(update_fields=["status", "last_error", "updated_at"])
+    audit_record(tenant=tenant, actor=actor.user, action="channel.account_activated", target=account, context=context)
+    return account
+
+
+def account_deactivate(
+    *, tenant: Tenant, actor: TenantUser, account: ChannelAccount, context: RequestContext = SYSTEM
+) -> ChannelAccount:
+    ensure_can(actor, "channel.manage", tenant)
+    account.status = ChannelAccount.Status.DISABLED
+    account.save(update_fields=["status", "updated_at"])
+    audit_record(tenant=tenant, actor=actor.user, action="channel.account_deactivated", target=account, context=context)
+    return account
+
+
+def dead_letter_replay(
+    *, tenant: Tenant, actor: TenantUser, dead_letter: DeadLetter, context: RequestContext = SYSTEM
+) -> None:
+    """Put the event back to pending with fresh attempts; processing is idempotent."""
+    ensure_can(actor, "channel.manage", tenant)
+    with transaction.atomic():
+        InboundEvent.objects.for_tenant(tenant).filter(id=dead_letter.event_id).update(
+            status=InboundEvent.Status.PENDING, attempts=0
+        )
+        dead_letter.replayed_at = timezone.now()
+        dead_letter.save(update_fields=["replayed_at"])
+        audit_record(
+            tenant=tenant, actor=actor.user, action="channel.dead_letter_replayed", target=dead_letter, context=context
+        )
+        publish(InboundEventStored(tenant_id=tenant.id, inbound_event_id=dead_letter.event_id))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
+from atendo.connectors.events import InboundEventStored
 from atendo.contacts.models import Contact
 from atendo.contacts.services import register_merge_step
 from atendo.core.events import listens_to
@@ -156,3 +157,10 @@ def move_conversations_on_merge(tenant: Tenant, source: Contact, target: Contact
 
 
 register_merge_step(move_conversations_on_merge)
+
+
+@listens_to(InboundEventStored)
+def enqueue_ingestion(event: InboundEventStored) -> None:
+    from atendo.messaging.tasks import process_inbound_event
+
+    process_inbound_event.delay(event.inbound_event_id)

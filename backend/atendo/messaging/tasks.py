@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+from datetime import timedelta
 
-from atendo.connectors.adapters import OutboundMessage, get_adapter
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from atendo.connectors.adapters import AdapterError, OutboundMessage, get_adapter
+from atendo.connectors.models import DeadLetter, InboundEvent
 from atendo.contacts.models import ContactIdentity
 from atendo.core.tasks import backoff_seconds
 from atendo.messaging.models import DeliveryStatus, Message
 from atendo.messaging.services.messages import message_update_delivery
 
+logger = logging.getLogger(__name__)
+
 
 @shared_task(bind=True, queue="default", acks_late=True, max_retries=8)
 def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Send a queued reply through its account's adapter. 5xx/429/network errors retry with
+    backoff (or the provider's retry_after); 4xx refusals mark the message failed with the
+    provider's reason for the agent to see."""
     message = (
-        Message.objects.unscoped().select_related("conversation__contact", "account").filter(id=message_id).first()
+        Message.objects.unscoped()
+        .select_related("conversation__contact", "account__connector")
+        .filter(id=message_id)
+        .first()
     )
     if message is None or message.delivery_status != DeliveryStatus.QUEUED:
         return  # gone, or already handled by an earlier delivery of this task
@@ -25,9 +40,25 @@ def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-d
         .values_list("value", flat=True)
         .first()
     )
-    result = get_adapter(account.kind).send(
-        account, OutboundMessage(recipient=identity or str(message.conversation.contact_id), body=message.body)
+    outbound = OutboundMessage(
+        recipient=identity or str(message.conversation.contact_id),
+        body=message.body,
+        reply_to_provider_id=message.metadata.get("reply_to"),
+        idempotency_key=str(message.id),
     )
+    try:
+        result = get_adapter(account.kind).send(account, outbound)
+    except AdapterError as exc:
+        if exc.retryable and self.request.retries < self.max_retries:
+            countdown = exc.retry_after if exc.retry_after is not None else backoff_seconds(self.request.retries)
+            raise self.retry(exc=exc, countdown=countdown) from exc
+        message_update_delivery(
+            message=message,
+            status=DeliveryStatus.FAILED,
+            error_code=exc.code or "provider_error",
+            error_message=exc.message,
+        )
+        return
     if result.status == DeliveryStatus.FAILED and result.retryable and self.request.retries < self.max_retries:
         raise self.retry(countdown=backoff_seconds(self.request.retries))
     message_update_delivery(
@@ -37,3 +68,59 @@ def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-d
         error_code=result.error_code,
         error_message=result.error_message,
     )
+
+
+@shared_task(bind=True, queue="webhooks", acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def process_inbound_event(self, event_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Process one stored provider event. Attempts are counted in the row (a crash counts too);
+    failures retry after 2^n s (capped, jittered) and end in a dead letter."""
+    from atendo.messaging.ingestion import PermanentIngestionError, inbound_event_process
+
+    with transaction.atomic():
+        event = (
+            InboundEvent.objects.unscoped()
+            .select_related("connector")
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(id=event_id, status=InboundEvent.Status.PENDING)
+            .first()
+        )
+        if event is None:
+            return  # done, dead, or another worker holds it right now
+        event.attempts += 1
+        InboundEvent.objects.unscoped().filter(id=event.id).update(attempts=event.attempts)
+    try:
+        inbound_event_process(event)
+    except PermanentIngestionError as exc:
+        dead_letter(event, str(exc))
+    except Exception as exc:
+        logger.warning("inbound event %s failed (attempt %s): %s", event.id, event.attempts, exc)
+        if event.attempts >= settings.INBOUND_MAX_ATTEMPTS:
+            dead_letter(event, f"{type(exc).__name__}: {exc}")
+            return
+        InboundEvent.objects.unscoped().filter(id=event.id).update(last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        raise self.retry(exc=exc, countdown=backoff_seconds(event.attempts - 1)) from exc
+
+
+def dead_letter(event: InboundEvent, error: str) -> None:
+    with transaction.atomic():
+        InboundEvent.objects.unscoped().filter(id=event.id).update(
+            status=InboundEvent.Status.DEAD, last_error=error[:2000]
+        )
+        DeadLetter.objects.create(tenant_id=event.tenant_id, event=event, error=error[:5000], attempts=event.attempts)
+
+
+@shared_task(queue="webhooks")
+def sweep_inbound_events() -> int:
+    """Every minute (beat): re-enqueue stored events still pending after a grace period, whose
+    task was lost with a killed worker or a restarted broker. Double enqueues are harmless (the
+    task locks the row and processing is idempotent)."""
+    stale = timezone.now() - timedelta(seconds=settings.INBOUND_SWEEP_GRACE_SECONDS)
+    ids = list(
+        InboundEvent.objects.unscoped()
+        .filter(status=InboundEvent.Status.PENDING, received_at__lt=stale)
+        .order_by("received_at")
+        .values_list("id", flat=True)[:1000]
+    )
+    for event_id in ids:
+        process_inbound_event.delay(event_id)
+    return len(ids)

@@ -123,6 +123,19 @@ TENANT_ENDPOINTS = [
     Endpoint("GET", "/api/v1/tickets/{ticket_id}/comments"),
     Endpoint("POST", "/api/v1/tickets/{ticket_id}/comments", {"body": "planted"}),
     Endpoint("GET", "/api/v1/tickets/{ticket_id}/sla"),
+    Endpoint("GET", "/api/v1/channels/connectors"),
+    Endpoint("POST", "/api/v1/channels/connectors",
+             {"kind": "telegram", "name": "Planted", "credentials": {"bot_token": "1:x"}}),
+    Endpoint("GET", "/api/v1/channels/connectors/{connector_id}"),
+    Endpoint("PATCH", "/api/v1/channels/connectors/{connector_id}", {"name": "Renamed"}),
+    Endpoint("DELETE", "/api/v1/channels/connectors/{connector_id}"),
+    Endpoint("GET", "/api/v1/channels/accounts"),
+    Endpoint("POST", "/api/v1/channels/accounts", {"connector": "00000000-0000-0000-0000-000000000000",
+                                                   "name": "x", "external_id": "1"}),
+    Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/activate"),
+    Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/deactivate"),
+    Endpoint("GET", "/api/v1/channels/dead-letters"),
+    Endpoint("POST", "/api/v1/channels/dead-letters/{dead_letter_id}/replay"),
     Endpoint("GET", "/api/v1/notifications"),
     Endpoint("POST", "/api/v1/notifications/read", {}),
 ]
@@ -143,6 +156,9 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{team_id}", "<uuid:team_id>")
         .replace("{policy_id}", "<uuid:policy_id>")
         .replace("{ticket_id}", "<uuid:ticket_id>")
+        .replace("{connector_id}", "<uuid:connector_id>")
+        .replace("{provider_account_id}", "<uuid:account_id>")
+        .replace("{dead_letter_id}", "<uuid:dead_letter_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
@@ -159,6 +175,7 @@ def _custom_role(world):
 
 def _rows(world) -> dict[str, Any]:
     """One row of each kind the endpoints address, created once per tenant."""
+    from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
     from atendo.messaging.models import Conversation
     from atendo.messaging.tests.factories import conversation, inbound
     from atendo.organizations.models import Department, SlaPolicy, Team
@@ -172,6 +189,13 @@ def _rows(world) -> dict[str, Any]:
         Team.objects.create(tenant=world.tenant, department=dept, name="N1")
         SlaPolicy.objects.create(tenant=world.tenant, name="Padrão", first_response_minutes=60)
         Ticket.objects.create(tenant=world.tenant, number=1, subject="Existing", department=dept)
+        connector = ChannelConnector.objects.create(tenant=world.tenant, kind="telegram", name="TG",
+                                                    credentials='{"bot_token": "1:x", "secret_token": "s"}')
+        ChannelAccount.objects.create(tenant=world.tenant, connector=connector, kind="telegram", name="TG",
+                                      external_id=f"bot-{world.slug}")
+        event = InboundEvent.objects.create(tenant=world.tenant, connector=connector, event_key="1", body=b"{}",
+                                            status="dead")
+        DeadLetter.objects.create(tenant=world.tenant, event=event, error="boom", attempts=8)
     return {
         "role_id": _custom_role(world).id,
         "conversation_id": existing.id,
@@ -181,6 +205,9 @@ def _rows(world) -> dict[str, Any]:
         "team_id": Team.objects.for_tenant(world.tenant).get().id,
         "policy_id": SlaPolicy.objects.for_tenant(world.tenant).get().id,
         "ticket_id": Ticket.objects.for_tenant(world.tenant).get().id,
+        "connector_id": ChannelConnector.objects.for_tenant(world.tenant).get(kind="telegram").id,
+        "provider_account_id": ChannelAccount.objects.for_tenant(world.tenant).get(kind="telegram").id,
+        "dead_letter_id": DeadLetter.objects.for_tenant(world.tenant).get().id,
     }
 
 
@@ -204,7 +231,7 @@ def victim_domain(two_tenants):
 
 
 def _snapshot(tenant) -> tuple[Any, ...]:
-    from atendo.connectors.models import ChannelAccount
+    from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter
     from atendo.contacts.models import Contact
     from atendo.core.models import AuditLog, Role, RoleAssignment, TenantDomain, TenantUser
     from atendo.messaging.models import Conversation, ConversationParticipant, Message
@@ -232,6 +259,8 @@ def _snapshot(tenant) -> tuple[Any, ...]:
         TeamMember.objects.for_tenant(tenant).count(),
         sorted(SlaPolicy.objects.for_tenant(tenant).values_list("id", "name", "first_response_minutes")),
         sorted(Ticket.objects.for_tenant(tenant).values_list("id", "subject", "status", "department")),
+        sorted(ChannelConnector.objects.for_tenant(tenant).values_list("id", "name", "webhook_key", "credentials")),
+        sorted(DeadLetter.objects.for_tenant(tenant).values_list("id", "replayed_at")),
         TicketComment.objects.for_tenant(tenant).count(),
     )
 
@@ -329,6 +358,9 @@ WRITE_ENDPOINTS = [
     ("PATCH", "/api/v1/tickets/{ticket_id}/status", "agent"),
     ("POST", "/api/v1/tickets/{ticket_id}/transfer", "agent"),
     ("POST", "/api/v1/tickets/{ticket_id}/comments", "agent"),
+    ("POST", "/api/v1/channels/connectors", "owner"),
+    ("PATCH", "/api/v1/channels/connectors/{connector_id}", "owner"),
+    ("POST", "/api/v1/channels/accounts", "owner"),
 ]
 BAD_BODIES = [
     ("malformed json", "{not json"),
