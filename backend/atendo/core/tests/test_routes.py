@@ -124,14 +124,20 @@ TENANT_ENDPOINTS = [
     Endpoint("POST", "/api/v1/tickets/{ticket_id}/comments", {"body": "planted"}),
     Endpoint("GET", "/api/v1/tickets/{ticket_id}/sla"),
     Endpoint("GET", "/api/v1/channels/connectors"),
-    Endpoint("POST", "/api/v1/channels/connectors",
-             {"kind": "telegram", "name": "Planted", "credentials": {"bot_token": "1:x"}}),
+    Endpoint(
+        "POST",
+        "/api/v1/channels/connectors",
+        {"kind": "telegram", "name": "Planted", "credentials": {"bot_token": "1:x"}},
+    ),
     Endpoint("GET", "/api/v1/channels/connectors/{connector_id}"),
     Endpoint("PATCH", "/api/v1/channels/connectors/{connector_id}", {"name": "Renamed"}),
     Endpoint("DELETE", "/api/v1/channels/connectors/{connector_id}"),
     Endpoint("GET", "/api/v1/channels/accounts"),
-    Endpoint("POST", "/api/v1/channels/accounts", {"connector": "00000000-0000-0000-0000-000000000000",
-                                                   "name": "x", "external_id": "1"}),
+    Endpoint(
+        "POST",
+        "/api/v1/channels/accounts",
+        {"connector": "00000000-0000-0000-0000-000000000000", "name": "x", "external_id": "1"},
+    ),
     Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/activate"),
     Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/deactivate"),
     Endpoint("GET", "/api/v1/channels/dead-letters"),
@@ -189,12 +195,15 @@ def _rows(world) -> dict[str, Any]:
         Team.objects.create(tenant=world.tenant, department=dept, name="N1")
         SlaPolicy.objects.create(tenant=world.tenant, name="Padrão", first_response_minutes=60)
         Ticket.objects.create(tenant=world.tenant, number=1, subject="Existing", department=dept)
-        connector = ChannelConnector.objects.create(tenant=world.tenant, kind="telegram", name="TG",
-                                                    credentials='{"bot_token": "1:x", "secret_token": "s"}')
-        ChannelAccount.objects.create(tenant=world.tenant, connector=connector, kind="telegram", name="TG",
-                                      external_id=f"bot-{world.slug}")
-        event = InboundEvent.objects.create(tenant=world.tenant, connector=connector, event_key="1", body=b"{}",
-                                            status="dead")
+        connector = ChannelConnector.objects.create(
+            tenant=world.tenant, kind="telegram", name="TG", credentials='{"bot_token": "1:x", "secret_token": "s"}'
+        )
+        ChannelAccount.objects.create(
+            tenant=world.tenant, connector=connector, kind="telegram", name="TG", external_id=f"bot-{world.slug}"
+        )
+        event = InboundEvent.objects.create(
+            tenant=world.tenant, connector=connector, event_key="1", body=b"{}", status="dead"
+        )
         DeadLetter.objects.create(tenant=world.tenant, event=event, error="boom", attempts=8)
     return {
         "role_id": _custom_role(world).id,

@@ -144,6 +144,8 @@ def message_send(
         )
     if client_id and (existing := _existing(conversation, client_id=client_id, provider_message_id=None)):
         return existing
+    if not private:
+        _ensure_reply_window(conversation)
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
@@ -183,6 +185,29 @@ def message_send(
             )
         )
     return message
+
+
+def _ensure_reply_window(conversation: Conversation) -> None:
+    """Channels with a customer-service window (WhatsApp: 24 h after the customer's last
+    message) refuse free-form replies after it, up front, with a clear reason. Templates, which
+    are allowed outside it, arrive with a later feature."""
+    from atendo.connectors.adapters import get_adapter
+
+    window_open = getattr(get_adapter(conversation.account.kind), "reply_window_open", None)
+    if window_open is None:
+        return
+    last_inbound = (
+        Message.objects.for_tenant(conversation.tenant_id)
+        .filter(conversation=conversation, direction=MessageDirection.IN)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if not window_open(last_inbound, timezone.now()):
+        raise ApplicationError(
+            _("The customer last wrote more than 24 hours ago: this channel only allows approved templates now."),
+            code="reply_window_closed",
+        )
 
 
 def message_update_delivery(

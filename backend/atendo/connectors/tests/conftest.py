@@ -1,0 +1,1 @@
+from atendo.connectors.tests.fake_meta import fake_meta  # noqa: F401  (fixture)

@@ -1,0 +1,240 @@
+"""WhatsApp end to end through the real webhook endpoint, the webhooks task (eager here), the
+inbox, an agent reply to the fake Graph API and the receipts coming back."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
+from atendo.connectors.tests import fake_meta as meta
+from atendo.contacts.models import ContactIdentity
+from atendo.messaging.models import Conversation, Message
+
+pytestmark = pytest.mark.django_db
+
+
+def whatsapp(tenant, phone_number_id: str = meta.PHONE_NUMBER_ID) -> ChannelAccount:
+    connector = ChannelConnector.objects.create(
+        tenant=tenant, kind="whatsapp", name="WhatsApp", credentials=json.dumps(meta.credentials())
+    )
+    return ChannelAccount.objects.create(
+        tenant=tenant, connector=connector, kind="whatsapp", name="Loja", external_id=phone_number_id, status="active"
+    )
+
+
+def post(anon, account: ChannelAccount, payload: dict, secret: str = meta.APP_SECRET):
+    body, headers = meta.signed_webhook(payload, secret)
+    extra = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items() if k.lower() != "content-type"}
+    return anon.client.post(
+        f"/webhooks/{account.connector.webhook_key}", body, content_type="application/json", **extra
+    )
+
+
+def test_handshake_and_signatures(anon, two_tenants):
+    account = whatsapp(two_tenants.a.tenant)
+    url = f"/webhooks/{account.connector.webhook_key}"
+    ok = anon.client.get(url, {"hub.mode": "subscribe", "hub.verify_token": meta.VERIFY_TOKEN, "hub.challenge": "42"})
+    assert (ok.status_code, ok.content) == (200, b"42")
+    assert (
+        anon.client.get(url, {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}).status_code
+        == 403
+    )
+    assert post(anon, account, meta.inbound(meta.text_message("hi")), secret="wrong").status_code == 403
+    unsigned = anon.client.post(url, json.dumps(meta.inbound(meta.text_message("hi"))), content_type="application/json")
+    assert unsigned.status_code == 401
+    assert not InboundEvent.objects.unscoped().exists()
+    assert anon.client.post("/webhooks/no-such-key", b"{}", content_type="application/json").status_code == 404
+
+
+def test_text_message_lands_in_the_inbox(anon, two_tenants, django_capture_on_commit_callbacks):
+    account = whatsapp(two_tenants.a.tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(anon, account, meta.inbound(meta.text_message("Tem em azul?", wamid="wamid.A1")))
+    assert response.status_code == 200
+    message = Message.objects.for_tenant(two_tenants.a.tenant).get()
+    assert (message.body, message.provider_message_id, message.direction) == ("Tem em azul?", "wamid.A1", "in")
+    identity = ContactIdentity.objects.for_tenant(two_tenants.a.tenant).get(kind="whatsapp")
+    assert identity.value == "+" + meta.CUSTOMER_WA_ID and identity.contact.name == meta.CUSTOMER_NAME
+    assert InboundEvent.objects.for_tenant(two_tenants.a.tenant).get().status == "done"
+
+
+def test_families_unknown_types_and_multi_entry_envelopes(anon, two_tenants, django_capture_on_commit_callbacks):
+    account = whatsapp(two_tenants.a.tenant)
+    envelope = meta.merge(
+        meta.inbound(meta.location_message(wamid="wamid.L"), meta.unknown_message(wamid="wamid.U")),
+        meta.inbound(meta.button_reply_message(wamid="wamid.B")),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(anon, account, envelope).status_code == 200
+    kinds = dict(Message.objects.for_tenant(two_tenants.a.tenant).values_list("provider_message_id", "metadata"))
+    assert kinds["wamid.U"]["unsupported"] is True
+    assert kinds["wamid.L"]["kind"] == "location"
+    assert kinds["wamid.B"]["kind"] == "interactive"
+
+
+def test_malformed_and_large_payloads(anon, two_tenants, django_capture_on_commit_callbacks):
+    account = whatsapp(two_tenants.a.tenant)
+    body = b'{"object": "whatsapp_business_account", "entry": [oops'
+    signature = meta.signature(body, meta.APP_SECRET)
+    bad = anon.client.post(
+        f"/webhooks/{account.connector.webhook_key}",
+        body,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=signature,
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "malformed_payload")
+    big = meta.inbound(meta.text_message("x" * 3_000_000, wamid="wamid.BIG"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(anon, account, big).status_code == 200
+    assert Message.objects.for_tenant(two_tenants.a.tenant).get().provider_message_id == "wamid.BIG"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_concurrent_duplicates_store_one_event_and_one_message(anon, two_tenants):
+    account = whatsapp(two_tenants.a.tenant)
+    payload = meta.inbound(meta.text_message("dup", wamid="wamid.DUP"))
+    barrier = threading.Barrier(5)
+    codes: list[int] = []
+
+    def deliver() -> None:
+        from conftest import Api
+
+        barrier.wait()
+        try:
+            codes.append(post(Api(), account, payload).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes == [200] * 5
+    assert InboundEvent.objects.for_tenant(two_tenants.a.tenant).count() == 1
+    assert Message.objects.for_tenant(two_tenants.a.tenant).filter(provider_message_id="wamid.DUP").count() == 1
+
+
+def test_reply_goes_to_graph_and_receipts_never_regress(
+    anon, two_tenants, fake_meta, django_capture_on_commit_callbacks
+):
+    account = whatsapp(two_tenants.a.tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(anon, account, meta.inbound(meta.text_message("Oi", wamid="wamid.IN")))
+    conversation = Conversation.objects.for_tenant(two_tenants.a.tenant).get()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = two_tenants.a.api("agent").post(
+            f"/api/v1/conversations/{conversation.id}/messages", {"body": "Olá! Temos sim."}
+        )
+    assert reply.status_code == 201
+    sent = fake_meta.requests_to("/messages")[-1]
+    assert sent.json["to"] == meta.CUSTOMER_WA_ID and sent.json["text"]["body"] == "Olá! Temos sim."
+    message = Message.objects.for_tenant(two_tenants.a.tenant).get(id=reply.json()["id"])
+    assert message.delivery_status == "sent" and message.provider_message_id.startswith("wamid.")
+    wamid = message.provider_message_id
+    for state in ("read", "delivered", "sent"):  # out of order, as Meta may deliver them
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post(anon, account, meta.statuses(meta.status(wamid, state))).status_code == 200
+    message.refresh_from_db()
+    assert message.delivery_status == "read"
+
+
+def test_provider_refusal_is_shown_to_the_agent(anon, two_tenants, fake_meta, django_capture_on_commit_callbacks):
+    account = whatsapp(two_tenants.a.tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(anon, account, meta.inbound(meta.text_message("Oi", wamid="wamid.IN2")))
+    conversation = Conversation.objects.for_tenant(two_tenants.a.tenant).get()
+    fake_meta.fail_next(400, meta.graph_error(131047, "Re-engagement message"))
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = two_tenants.a.api("agent").post(f"/api/v1/conversations/{conversation.id}/messages", {"body": "late"})
+    message = Message.objects.for_tenant(two_tenants.a.tenant).get(id=reply.json()["id"])
+    assert (message.delivery_status, message.error_code) == ("failed", "131047")
+    assert message.error_message
+
+
+def test_failures_retry_then_dead_letter_and_replay(
+    anon, two_tenants, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.INBOUND_MAX_ATTEMPTS = 3
+    account = whatsapp(two_tenants.a.tenant)
+    calls = {"n": 0}
+    from atendo.messaging import ingestion
+
+    original = ingestion.inbound_event_process
+
+    def flaky(event):
+        calls["n"] += 1
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(ingestion, "inbound_event_process", flaky)
+    monkeypatch.setattr("atendo.messaging.tasks.backoff_seconds", lambda n: 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(anon, account, meta.inbound(meta.text_message("x", wamid="wamid.DL"))).status_code == 200
+    # The first attempt ran (eagerly) on commit and asked for a retry; play the broker's redeliveries.
+    from celery.exceptions import Retry
+
+    from atendo.messaging.tasks import process_inbound_event
+
+    event_id = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get().id
+    for _ in range(5):
+        with contextlib.suppress(Retry, RuntimeError):  # called directly, a retry re-raises the error
+            process_inbound_event.run(event_id)
+    assert calls["n"] == 3
+    event = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get()
+    assert (event.status, event.attempts) == ("dead", 3)
+    letters = two_tenants.a.api("admin").get("/api/v1/channels/dead-letters").json()["results"]
+    assert len(letters) == 1 and "database hiccup" in letters[0]["error"]
+    monkeypatch.setattr(ingestion, "inbound_event_process", original)
+    with django_capture_on_commit_callbacks(execute=True):
+        replay = two_tenants.a.api("admin").post(f"/api/v1/channels/dead-letters/{letters[0]['id']}/replay")
+    assert replay.status_code == 202
+    assert Message.objects.for_tenant(two_tenants.a.tenant).filter(provider_message_id="wamid.DL").count() == 1
+    assert DeadLetter.objects.for_tenant(two_tenants.a.tenant).get().replayed_at is not None
+
+
+def test_the_sweeper_reenqueues_lost_events(anon, two_tenants, settings):
+    settings.INBOUND_SWEEP_GRACE_SECONDS = 0
+    account = whatsapp(two_tenants.a.tenant)
+    post(anon, account, meta.inbound(meta.text_message("lost", wamid="wamid.LOST")))  # on_commit never ran
+    assert not Message.objects.for_tenant(two_tenants.a.tenant).exists()
+    from atendo.messaging.tasks import sweep_inbound_events
+
+    assert sweep_inbound_events() == 1
+    assert Message.objects.for_tenant(two_tenants.a.tenant).get().provider_message_id == "wamid.LOST"
+
+
+def test_a_tenant_webhook_never_writes_into_another_tenant(anon, two_tenants, django_capture_on_commit_callbacks):
+    mine = whatsapp(two_tenants.a.tenant, phone_number_id="111")
+    whatsapp(two_tenants.b.tenant, phone_number_id="222")
+    with django_capture_on_commit_callbacks(execute=True):
+        # Tenant A's key and secret, but an envelope naming tenant B's phone number.
+        post(anon, mine, meta.inbound(meta.text_message("intrusion", wamid="wamid.X"), phone_number_id="222"))
+    assert not Message.objects.for_tenant(two_tenants.b.tenant).exists()
+    assert not Message.objects.for_tenant(two_tenants.a.tenant).exists()
+
+
+def test_free_form_reply_after_24_hours_is_refused_up_front(
+    anon, two_tenants, fake_meta, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    account = whatsapp(two_tenants.a.tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(anon, account, meta.inbound(meta.text_message("Oi", wamid="wamid.OLD")))
+    Message.objects.for_tenant(two_tenants.a.tenant).update(created_at=timezone.now() - timedelta(hours=25))
+    conversation = Conversation.objects.for_tenant(two_tenants.a.tenant).get()
+    sent_before = len(fake_meta.requests_to("/messages"))
+    reply = two_tenants.a.api("agent").post(f"/api/v1/conversations/{conversation.id}/messages", {"body": "late"})
+    assert (reply.status_code, reply.json()["code"]) == (400, "reply_window_closed")
+    assert len(fake_meta.requests_to("/messages")) == sent_before
+    note = two_tenants.a.api("agent").post(
+        f"/api/v1/conversations/{conversation.id}/messages", {"body": "internal", "private": True}
+    )
+    assert note.status_code == 201  # private notes are not replies
