@@ -112,6 +112,7 @@ class FakeMeta:
     sent: list[dict[str, Any]] = field(default_factory=list)  # accepted message bodies
     phone_numbers: dict[str, dict[str, str]] = field(default_factory=dict)
     media: dict[str, MediaBlob] = field(default_factory=dict)
+    download_delay: float = 0.0  # seconds a media download hangs (to catch a worker mid-task)
     _script: list[ScriptedResponse] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -383,6 +384,8 @@ class _Handler(BaseHTTPRequestHandler):
         if blob is None:
             self._send(404, b"", {"Content-Type": "text/plain"})
             return
+        if self.fake.download_delay:
+            time.sleep(self.fake.download_delay)
         if blob.send_length:
             self._send(200, blob.data, {"Content-Type": blob.mime})
             return
