@@ -211,6 +211,10 @@ INBOUND_MAX_ATTEMPTS: int = env.int("INBOUND_MAX_ATTEMPTS", default=8)
 INBOUND_SWEEP_GRACE_SECONDS: int = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=120)
 PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
 
+# --- Antivirus (optional): every attachment is scanned by clamd before anyone can download it.
+CLAMAV_URL: str = env.str("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT_SECONDS: float = env.float("CLAMAV_TIMEOUT_SECONDS", default=30.0)
+
 # --- Web chat ---------------------------------------------------------------------------
 WIDGET_MESSAGES_PER_MINUTE: int = env.int("WIDGET_MESSAGES_PER_MINUTE", default=30)
 

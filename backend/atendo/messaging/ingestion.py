@@ -20,7 +20,7 @@ from atendo.core.storage import store_upload
 from atendo.messaging.events import MessageUpdated
 from atendo.messaging.models import Message, MessageAttachment
 from atendo.messaging.services.conversations import conversation_for_inbound
-from atendo.messaging.services.messages import message_receive, message_update_delivery
+from atendo.messaging.services.messages import attachments_add, message_receive, message_update_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -125,15 +125,7 @@ def _download_media(
             name=media.name or downloaded.name or "file",
             declared_mime=media.mime or downloaded.mime,
         )
-        MessageAttachment.objects.create(
-            tenant_id=account.tenant_id,
-            message=message,
-            storage_key=stored.key,
-            name=stored.name,
-            mime=stored.mime,
-            size=stored.size,
-            sha256=stored.sha256,
-        )
+        attachments_add(message, [stored])
     Message.objects.for_tenant(account.tenant_id).filter(id=message.id).update(kind="media")
     publish(MessageUpdated(tenant_id=account.tenant_id, conversation_id=message.conversation_id, message_id=message.id))
 

@@ -158,6 +158,15 @@ class MessageAttachment(UUIDModel, TenantOwnedModel):
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
 
+    class Scan(models.TextChoices):
+        NOT_SCANNED = "not_scanned", "Not scanned (no antivirus configured)"
+        PENDING = "pending", "Waiting for the antivirus"
+        CLEAN = "clean", "Clean"
+        INFECTED = "infected", "Infected (quarantined)"
+
+    scan_status = models.CharField(max_length=12, choices=Scan.choices, default=Scan.NOT_SCANNED)
+    scan_signature = models.CharField(max_length=200, blank=True, default="")
+
     def __str__(self) -> str:
         return self.name
 

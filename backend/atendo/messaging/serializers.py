@@ -18,15 +18,20 @@ def attachment_url(attachment: MessageAttachment) -> str:
     return download_url(key=attachment.storage_key, name=attachment.name, mime=attachment.mime, absolute=True)
 
 
+SERVABLE = (MessageAttachment.Scan.NOT_SCANNED, MessageAttachment.Scan.CLEAN)
+
+
 class AttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="Short-lived download URL.")
+    url = serializers.SerializerMethodField(
+        help_text="Short-lived download URL; null until the antivirus clears the file (and for infected ones)."
+    )
 
     class Meta:
         model = MessageAttachment
-        fields = ("id", "name", "mime", "size", "url")
+        fields = ("id", "name", "mime", "size", "scan_status", "scan_signature", "url")
 
-    def get_url(self, attachment: MessageAttachment) -> str:
-        return attachment_url(attachment)
+    def get_url(self, attachment: MessageAttachment) -> str | None:
+        return attachment_url(attachment) if attachment.scan_status in SERVABLE else None
 
 
 class MessageAuthorSerializer(serializers.Serializer):

@@ -13,8 +13,10 @@ from django.utils import timezone
 from atendo.connectors.adapters import AdapterError, OutboundMessage, get_adapter
 from atendo.connectors.models import DeadLetter, InboundEvent
 from atendo.contacts.models import ContactIdentity
+from atendo.core.events import publish
 from atendo.core.tasks import backoff_seconds
-from atendo.messaging.models import DeliveryStatus, Message
+from atendo.messaging.events import MessageUpdated
+from atendo.messaging.models import DeliveryStatus, Message, MessageAttachment
 from atendo.messaging.services.messages import message_update_delivery
 
 logger = logging.getLogger(__name__)
@@ -124,3 +126,34 @@ def sweep_inbound_events() -> int:
     for event_id in ids:
         process_inbound_event.delay(event_id)
     return len(ids)
+
+
+@shared_task(bind=True, queue="default", acks_late=True, max_retries=20)
+def scan_attachment(self, attachment_id: str) -> None:  # type: ignore[no-untyped-def]
+    """clamd INSTREAM. Clean files become downloadable; infected ones are quarantined (the
+    stored object is deleted, the row keeps the signature for the agent); with clamd down the
+    file stays pending and the scan retries with backoff: never served unscanned."""
+    from atendo.core.storage import delete_stored, open_stored
+    from atendo.core.storage.antivirus import ScannerUnavailable, scan
+
+    attachment = MessageAttachment.objects.unscoped().select_related("message").filter(id=attachment_id).first()
+    if attachment is None or attachment.scan_status != MessageAttachment.Scan.PENDING:
+        return
+    try:
+        with open_stored(attachment.storage_key) as stream:
+            result = scan(stream)
+    except ScannerUnavailable as exc:
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    if result.clean:
+        status, signature = MessageAttachment.Scan.CLEAN, ""
+    else:
+        status, signature = MessageAttachment.Scan.INFECTED, result.signature[:200]
+        delete_stored(attachment.storage_key)
+    MessageAttachment.objects.unscoped().filter(id=attachment.id).update(scan_status=status, scan_signature=signature)
+    publish(
+        MessageUpdated(
+            tenant_id=attachment.tenant_id,
+            conversation_id=attachment.message.conversation_id,
+            message_id=attachment.message_id,
+        )
+    )

@@ -43,8 +43,13 @@ class FileRef(Protocol):
     def sha256(self) -> str: ...
 
 
-def _attach(message: Message, files: Sequence[FileRef]) -> None:
-    MessageAttachment.objects.bulk_create(
+def attachments_add(message: Message, files: Sequence[FileRef]) -> list[MessageAttachment]:
+    """Attach stored files. With an antivirus configured they start `pending` (never served)
+    and a scan is queued for each once the transaction commits."""
+    from atendo.core.storage.antivirus import scanning_enabled
+
+    status = MessageAttachment.Scan.PENDING if scanning_enabled() else MessageAttachment.Scan.NOT_SCANNED
+    rows = MessageAttachment.objects.bulk_create(
         [
             MessageAttachment(
                 tenant_id=message.tenant_id,
@@ -54,10 +59,18 @@ def _attach(message: Message, files: Sequence[FileRef]) -> None:
                 mime=f.mime,
                 size=f.size,
                 sha256=f.sha256,
+                scan_status=status,
             )
             for f in files
         ]
     )
+    if status == MessageAttachment.Scan.PENDING:
+        from atendo.messaging.tasks import scan_attachment
+
+        for row in rows:
+            # robust: a broker hiccup must not fail the request; the file simply stays pending.
+            transaction.on_commit(lambda row_id=str(row.id): scan_attachment.delay(row_id), robust=True)
+    return rows
 
 
 def _preview(body: str, files: Sequence[FileRef]) -> str:
@@ -107,7 +120,7 @@ def message_receive(
                 provider_message_id=provider_message_id,
                 metadata=metadata or {},
             )
-            _attach(message, files)
+            attachments_add(message, files)
     except IntegrityError:
         existing = _existing(conversation, client_id=client_id, provider_message_id=provider_message_id)
         if existing is None:
@@ -159,7 +172,7 @@ def message_send(
             client_id=client_id,
             delivery_status=None if private else DeliveryStatus.QUEUED,
         )
-        _attach(message, files)
+        attachments_add(message, files)
         updates: dict[str, Any] = {"last_activity_at": now}
         if not private:
             updates.update(last_message_preview=_preview(body, files), last_message_at=now, unread_count=0)
