@@ -156,7 +156,7 @@ def test_a_message_posted_here_reaches_a_socket_served_by_another_process(two_te
         "DJANGO_SETTINGS_MODULE": "atendo.config.settings_test",
         "PYTHONPATH": str(BACKEND),
     }
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
