@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
@@ -69,7 +70,7 @@ def attachments_add(message: Message, files: Sequence[FileRef]) -> list[MessageA
 
         for row in rows:
             # robust: a broker hiccup must not fail the request; the file simply stays pending.
-            transaction.on_commit(lambda row_id=str(row.id): scan_attachment.delay(row_id), robust=True)
+            transaction.on_commit(partial(scan_attachment.delay, str(row.id)), robust=True)
     return rows
 
 
