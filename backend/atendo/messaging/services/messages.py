@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
@@ -68,9 +67,12 @@ def attachments_add(message: Message, files: Sequence[FileRef]) -> list[MessageA
     if status == MessageAttachment.Scan.PENDING:
         from atendo.messaging.tasks import scan_attachment
 
-        for row in rows:
-            # robust: a broker hiccup must not fail the request; the file simply stays pending.
-            transaction.on_commit(partial(scan_attachment.delay, str(row.id)), robust=True)
+        def enqueue_scans() -> None:
+            for row in rows:
+                scan_attachment.delay(str(row.id))
+
+        # robust: a broker hiccup must not fail the request; the files simply stay pending.
+        transaction.on_commit(enqueue_scans, robust=True)
     return rows
 
 
