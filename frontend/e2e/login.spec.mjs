@@ -106,7 +106,8 @@ export default function ({ test }) {
   test('logging out returns to /login', async ({ page }) => {
     await page.getByTestId('logout').click();
     await page.waitForURL('**/login');
-    await page.getByTestId('login-form').waitFor();
+    // Ionic keeps the page being left in the DOM while it animates out: wait for the live one.
+    await page.locator('.ion-page:not(.ion-page-hidden) [data-testid="login-form"]').first().waitFor();
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('atendo.auth') ?? '{}').state);
     assert(!stored?.refresh && !stored?.access, 'tokens still stored after logout');
     await page.goto('/settings');
