@@ -71,7 +71,7 @@ backend-deps: $(PY_STAMP)
 	done
 
 test-deps: backend-deps
-	@$(call apt_need,/usr/bin/chromium:chromium clamd:clamav-daemon dovecot:dovecot-imapd)
+	@$(call apt_need,/usr/bin/chromium:chromium /usr/sbin/clamd:clamav-daemon /usr/sbin/dovecot:dovecot-imapd)
 
 ifneq ($(HAS_FRONTEND),)
 $(FRONTEND_INSTALL): frontend/package.json $(wildcard frontend/package-lock.json)
