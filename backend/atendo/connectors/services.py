@@ -17,7 +17,7 @@ from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.events import publish
 from atendo.core.models import Tenant, TenantUser
-from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
+from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 
 WEBCHAT_DEFAULTS: dict[str, Any] = {
     "allowed_origins": [],
@@ -28,22 +28,28 @@ WEBCHAT_DEFAULTS: dict[str, Any] = {
 }
 
 
+def webchat_account_build(*, tenant: Tenant, name: str, settings: dict[str, Any]) -> ChannelAccount:
+    """Connector + active account with a fresh widget token and identity secret (no checks,
+    no audit: callers are `webchat_account_create` and the demo loader)."""
+    connector = ChannelConnector.objects.create(tenant=tenant, kind=ChannelKind.WEBCHAT, name=name)
+    return ChannelAccount.objects.create(
+        tenant=tenant,
+        connector=connector,
+        kind=ChannelKind.WEBCHAT,
+        name=name,
+        external_id=secrets.token_urlsafe(18),
+        status=ChannelAccount.Status.ACTIVE,
+        settings={**WEBCHAT_DEFAULTS, **settings},
+        secret=secrets.token_urlsafe(32),
+    )
+
+
 def webchat_account_create(
     *, tenant: Tenant, actor: TenantUser, name: str, settings: dict[str, Any], context: RequestContext = SYSTEM
 ) -> ChannelAccount:
     ensure_can(actor, "channel.manage", tenant)
     with transaction.atomic():
-        connector = ChannelConnector.objects.create(tenant=tenant, kind=ChannelKind.WEBCHAT, name=name)
-        account = ChannelAccount.objects.create(
-            tenant=tenant,
-            connector=connector,
-            kind=ChannelKind.WEBCHAT,
-            name=name,
-            external_id=secrets.token_urlsafe(18),
-            status=ChannelAccount.Status.ACTIVE,
-            settings={**WEBCHAT_DEFAULTS, **settings},
-            secret=secrets.token_urlsafe(32),
-        )
+        account = webchat_account_build(tenant=tenant, name=name, settings=settings)
         audit_record(
             tenant=tenant,
             actor=actor.user,
@@ -67,18 +73,10 @@ def webchat_account_update(
     context: RequestContext = SYSTEM,
 ) -> ChannelAccount:
     ensure_can(actor, "channel.manage", tenant)
-    changes: dict[str, Any] = {}
-    if name is not None and name != account.name:
-        changes["name"] = {"from": account.name, "to": name}
-        account.name = name
-    if settings is not None:
-        merged = {**account.settings, **settings}
-        if merged != account.settings:
-            changes["settings"] = {"from": account.settings, "to": merged}
-            account.settings = merged
-    if status is not None and status != account.status:
-        changes["status"] = {"from": account.status, "to": status}
-        account.status = status
+    merged_settings = {**account.settings, **settings} if settings is not None else None
+    changes = assign_changed_fields(
+        account, {"name": name, "settings": merged_settings, "status": status}, ("name", "settings", "status")
+    )
     if rotate_secret:
         account.secret = secrets.token_urlsafe(32)
         changes["secret"] = "rotated"  # noqa: S105 - an audit note, not a secret

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind
-from atendo.connectors.services import WEBCHAT_DEFAULTS
+from atendo.connectors.models import ChannelAccount, ChannelKind
+from atendo.connectors.services import webchat_account_build
 from atendo.core.models import Tenant
 
 DEMO_WEBCHAT_NAME = "Padaria Pão Quente — site"
@@ -12,19 +12,10 @@ DEMO_WEBCHAT_NAME = "Padaria Pão Quente — site"
 def load(tenant: Tenant) -> None:
     if ChannelAccount.objects.for_tenant(tenant).filter(kind=ChannelKind.WEBCHAT, name=DEMO_WEBCHAT_NAME).exists():
         return
-    import secrets
-
-    connector = ChannelConnector.objects.create(tenant=tenant, kind=ChannelKind.WEBCHAT, name=DEMO_WEBCHAT_NAME)
-    ChannelAccount.objects.create(
+    webchat_account_build(
         tenant=tenant,
-        connector=connector,
-        kind=ChannelKind.WEBCHAT,
         name=DEMO_WEBCHAT_NAME,
-        external_id=secrets.token_urlsafe(18),
-        status=ChannelAccount.Status.ACTIVE,
-        secret=secrets.token_urlsafe(32),
         settings={
-            **WEBCHAT_DEFAULTS,
             "greeting": "Olá! 👋 Como podemos ajudar?",
             "prechat_fields": [
                 {"name": "name", "label": "Nome", "type": "text", "required": True},
