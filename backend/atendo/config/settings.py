@@ -210,6 +210,11 @@ WEBHOOK_MAX_BYTES: int = env.int("WEBHOOK_MAX_BYTES", default=8 * 1024 * 1024)
 INBOUND_MAX_ATTEMPTS: int = env.int("INBOUND_MAX_ATTEMPTS", default=8)
 INBOUND_SWEEP_GRACE_SECONDS: int = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=120)
 PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
+# E-mail channels: how often every mailbox is polled over IMAP, how many mails one sync reads,
+# and the largest mail stored whole (past it only the headers are kept, marked as truncated).
+EMAIL_SYNC_SECONDS: int = env.int("EMAIL_SYNC_SECONDS", default=30)
+EMAIL_SYNC_BATCH: int = env.int("EMAIL_SYNC_BATCH", default=200)
+EMAIL_MAX_BYTES: int = env.int("EMAIL_MAX_BYTES", default=40 * 1024 * 1024)
 
 # --- Antivirus (optional): every attachment is scanned by clamd before anyone can download it.
 CLAMAV_URL: str = env.str("CLAMAV_URL", default="")
@@ -298,6 +303,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "atendo.messaging.tasks.sweep_inbound_events",
         "schedule": timedelta(minutes=1),
         "options": {"queue": "webhooks", "expires": 50},
+    },
+    "sync-mailboxes": {
+        "task": "atendo.connectors.tasks.sync_mailboxes",
+        "schedule": timedelta(seconds=EMAIL_SYNC_SECONDS),
+        "options": {"queue": "webhooks", "expires": max(5, EMAIL_SYNC_SECONDS - 5)},
     },
     "scan-sla": {
         "task": "atendo.tickets.tasks.scan_sla",

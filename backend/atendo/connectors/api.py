@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -133,30 +134,50 @@ class ConnectorSerializer(serializers.ModelSerializer):
 
 
 def webhook_url_for(connector: ChannelConnector) -> str:
+    """Where the provider posts events; "" for e-mail, which Atendo fetches over IMAP."""
+    if connector.kind == ChannelKind.EMAIL:
+        return ""
     return f"{django_settings.APP_URL}/webhooks/{connector.webhook_key}"
 
 
+def _email_credential_errors(credentials: dict[str, str]) -> list[str]:
+    errors = []
+    for protocol in ("imap", "smtp"):
+        port = credentials.get(f"{protocol}_port", "")
+        if port and not (port.isdigit() and 0 < int(port) < 65536):
+            errors.append(_("%(name)s must be a port number.") % {"name": f"{protocol}_port"})
+        security = credentials.get(f"{protocol}_security", "")
+        if security and security not in ("ssl", "starttls", "none"):
+            errors.append(_("%(name)s must be ssl, starttls or none.") % {"name": f"{protocol}_security"})
+    return errors
+
+
 class ConnectorCreateSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=[ChannelKind.WHATSAPP, ChannelKind.TELEGRAM])
+    kind = serializers.ChoiceField(choices=[ChannelKind.WHATSAPP, ChannelKind.TELEGRAM, ChannelKind.EMAIL])
     name = serializers.CharField(max_length=120)
     credentials = serializers.DictField(child=serializers.CharField(max_length=1000), write_only=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        required = set(services.CREDENTIAL_KEYS[attrs["kind"]]) - {"secret_token"}
-        missing = sorted(required - set(attrs["credentials"]))
-        unknown = sorted(set(attrs["credentials"]) - set(services.CREDENTIAL_KEYS[attrs["kind"]]))
-        if missing or unknown:
-            raise serializers.ValidationError(
-                {
-                    "credentials": [
-                        _("Missing: %(names)s.") % {"names": ", ".join(missing)}
-                        if missing
-                        else _("Unknown: %(names)s.") % {"names": ", ".join(unknown)}
-                    ]
-                },
-                code="invalid_credentials",
-            )
+        errors = _credential_errors(attrs["kind"], attrs["credentials"], partial=False)
+        if errors:
+            raise serializers.ValidationError({"credentials": errors}, code="invalid_credentials")
         return attrs
+
+
+def _credential_errors(kind: str, credentials: dict[str, str], *, partial: bool) -> list[str]:
+    """Names a connector of `kind` takes (all the required ones unless `partial`), and for
+    e-mail, ports and security modes that make sense."""
+    known = set(services.CREDENTIAL_KEYS[kind])
+    missing = [] if partial else sorted(known - services.OPTIONAL_CREDENTIAL_KEYS - set(credentials))
+    unknown = sorted(set(credentials) - known)
+    errors = []
+    if missing:
+        errors.append(_("Missing: %(names)s.") % {"names": ", ".join(missing)})
+    if unknown:
+        errors.append(_("Unknown: %(names)s.") % {"names": ", ".join(unknown)})
+    if kind == ChannelKind.EMAIL:
+        errors += _email_credential_errors(credentials)
+    return errors
 
 
 class ConnectorUpdateSerializer(StrictSerializer):
@@ -184,7 +205,9 @@ class AccountSerializer(serializers.ModelSerializer):
 class AccountCreateSerializer(StrictSerializer):
     connector = TenantRowField(ChannelConnector)
     name = serializers.CharField(max_length=120)
-    external_id = serializers.CharField(max_length=200, help_text="WhatsApp phone number id, Telegram bot id.")
+    external_id = serializers.CharField(
+        max_length=200, help_text="WhatsApp phone number id, Telegram bot id, or the mailbox address for e-mail."
+    )
     default_department = TenantRowField(Department, required=False, allow_null=True, default=None)
     default_team = TenantRowField(Team, required=False, allow_null=True, default=None)
 
@@ -244,6 +267,9 @@ class ConnectorDetailApi(ApiView):
     def patch(self, request: Request, connector_id: UUID) -> Response:
         row = _connector_for(self, connector_id)
         data = self.validate(ConnectorUpdateSerializer, request.data)
+        errors = _credential_errors(row.kind, data.get("credentials") or {}, partial=True)
+        if errors:
+            raise ValidationError({"credentials": errors}, code="invalid_credentials")
         row = services.connector_update(
             tenant=self.tenant, actor=self.member, connector=row, context=self.context(), **data
         )

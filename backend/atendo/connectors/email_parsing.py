@@ -271,14 +271,18 @@ def _parse_date(value: str) -> datetime | None:
         return None
 
 
-_REPLY_TOKEN_RE = re.compile(r"^reply\+([A-Za-z0-9._=-]+)@[A-Za-z0-9.-]+$", re.IGNORECASE)
+_REPLY_TOKEN_RE = re.compile(r"^([^@+\s]+)\+([A-Za-z0-9._=-]+)@[A-Za-z0-9.-]+$", re.IGNORECASE)
 
 
-def _find_reply_token(addresses: list[str]) -> str | None:
+def _find_reply_token(addresses: list[str], mailbox: str) -> str | None:
+    """The token of `reply+<token>@…` or of the mailbox's own plus address
+    (`support+<token>@…`, delivered to the mailbox by plus addressing). Other plus addresses
+    (a customer's `ana+news@…` in Cc) are not ours."""
+    own_locals = {"reply", mailbox.partition("@")[0].lower()} - {""}
     for addr in addresses:
         match = _REPLY_TOKEN_RE.match(addr.strip())
-        if match:
-            return match.group(1)
+        if match and match.group(1).lower() in own_locals:
+            return match.group(2)
     return None
 
 
@@ -905,7 +909,7 @@ def parse_email(raw: bytes, *, mailbox: str) -> ParsedEmail:
         attachments=collected.attachments,
         auto_submitted=_is_auto_submitted(signals),
         is_bounce=bounce,
-        reply_token=_find_reply_token(token_sources),
+        reply_token=_find_reply_token(token_sources, mailbox_norm),
         autoreply_signals=signals,
         defects=tuple(type(d).__name__ for d in msg.defects),
     )
@@ -1030,6 +1034,7 @@ _REPLY_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9._=-]+$")
+_LOCAL_RE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 
 
@@ -1065,9 +1070,12 @@ def build_reply(
     domain: str,
     automatic: bool = False,
     now: datetime | None = None,
+    reply_local_part: str = "reply",
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """Our outbound reply: own Message-ID `<uuid@domain>`, threading headers, `Reply-To:
-    reply+<token>@<domain>` and `Auto-Submitted: auto-replied` when `automatic`."""
+    """Our outbound reply: own Message-ID (`message_id`, else `<uuid@domain>`), threading
+    headers, `Reply-To: <reply_local_part>+<token>@<domain>` and `Auto-Submitted:
+    auto-replied` when `automatic`."""
     domain = _no_newlines("domain", domain).lower()
     if not _DOMAIN_RE.match(domain):
         raise ValueError("invalid domain")
@@ -1091,11 +1099,14 @@ def build_reply(
         refs = [refs[0], *refs[-(MAX_REFERENCES - 1) :]]  # keep the thread root (RFC 5322 §3.6.4)
 
     msg = EmailMessage()
-    msg["Message-ID"] = f"<{uuid.uuid4().hex}@{domain}>"
+    own_id = normalize_message_id(message_id) if message_id else None
+    msg["Message-ID"] = own_id or f"<{uuid.uuid4().hex}@{domain}>"
     msg["Date"] = format_datetime((now or datetime.now(UTC)).astimezone(UTC))
     msg["From"] = _address("from_address", from_address, from_name)
     msg["To"] = _address("to_address", to_address)
-    msg["Reply-To"] = f"reply+{reply_token}@{domain}"
+    if not _LOCAL_RE.match(reply_local_part or ""):
+        raise ValueError("invalid reply local part")
+    msg["Reply-To"] = f"{reply_local_part}+{reply_token}@{domain}"
     msg["Subject"] = reply_subject(subject)
     if parent:
         msg["In-Reply-To"] = parent

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from imapclient import IMAPClient
@@ -29,6 +30,7 @@ __all__ = [
     "MailboxConfig",
     "SyncState",
     "check_login",
+    "current_position",
     "fetch_new",
     "idle_wait",
 ]
@@ -81,16 +83,25 @@ class ImapUnavailable(ImapError):
 
 
 def fetch_new(
-    config: MailboxConfig, state: SyncState, *, batch: int = 200
+    config: MailboxConfig,
+    state: SyncState,
+    *,
+    batch: int = 200,
+    resync_since: date | None = None,
+    max_mails: int | None = None,
 ) -> tuple[list[FetchedMail], SyncState, bool]:
-    """Return ``(mails sorted by uid, new state, resynced)`` for ``config.folder``."""
+    """Return ``(mails sorted by uid, new state, resynced)`` for ``config.folder``. A resync
+    reads the whole folder, or only mail received since ``resync_since`` (IMAP SINCE: whole
+    days) so an old mailbox's history is not imported when its UIDVALIDITY changes. With
+    ``max_mails`` only the oldest that many are read; the returned state continues after them."""
     if batch < 1:
         raise ValueError("batch must be >= 1")
     with _session(config) as client:
         uidvalidity, uidnext = _examine(client, config.folder)
         resynced = state.uidvalidity is None or state.uidvalidity != uidvalidity
         if resynced:
-            uids = sorted(int(u) for u in client.search(["ALL"]))
+            criteria: list[Any] = ["SINCE", resync_since] if resync_since else ["ALL"]
+            uids = sorted(int(u) for u in client.search(criteria))
             floor = 0
         else:
             floor = state.last_uid
@@ -100,6 +111,8 @@ def fetch_new(
                 # `n:*` always matches the highest UID even when n > max uid (RFC 3501 6.4.8): filter.
                 found = client.search(["UID", f"{floor + 1}:*"])
                 uids = sorted(u for u in (int(x) for x in found) if u > floor)
+        if max_mails is not None:
+            uids = uids[:max_mails]
         mails: list[FetchedMail] = []
         for chunk in _chunks(uids, batch):
             response = client.fetch(chunk, ["BODY.PEEK[]"])
@@ -109,8 +122,20 @@ def fetch_new(
                     continue
                 mails.append(FetchedMail(uid=int(uid), raw=bytes(raw)))
     mails.sort(key=lambda m: m.uid)
-    last_uid = max((m.uid for m in mails), default=floor)
+    # The highest UID read, even if it was expunged before FETCH: it is not coming back.
+    last_uid = max(uids, default=floor)
     return mails, SyncState(uidvalidity=uidvalidity, last_uid=last_uid), resynced
+
+
+def current_position(config: MailboxConfig) -> SyncState:
+    """The folder's state as of now (UIDVALIDITY, highest UID so far): a mailbox connected
+    today starts from here instead of importing its whole history."""
+    with _session(config) as client:
+        uidvalidity, uidnext = _examine(client, config.folder)
+        if uidnext is not None:
+            return SyncState(uidvalidity=uidvalidity, last_uid=max(0, uidnext - 1))
+        uids = [int(u) for u in client.search(["ALL"])]
+        return SyncState(uidvalidity=uidvalidity, last_uid=max(uids, default=0))
 
 
 def check_login(config: MailboxConfig) -> None:

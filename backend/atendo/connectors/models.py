@@ -121,3 +121,22 @@ class DeadLetter(UUIDModel, TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"dead letter {self.id}"
+
+
+class MailboxState(UUIDModel, TenantOwnedModel):
+    """Where the IMAP sync of an e-mail account stands: the folder's UIDVALIDITY and the
+    highest UID stored. Advanced only after the mails up to it are stored as events."""
+
+    tenant = models.ForeignKey("core.Tenant", on_delete=models.CASCADE, related_name="+")
+    account = models.OneToOneField(ChannelAccount, on_delete=models.CASCADE, related_name="mailbox_state")
+    folder = models.CharField(max_length=200, default="INBOX")
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    # A resync after a UIDVALIDITY change reads mail since this day only (not years of history).
+    connected_on = models.DateField(default=timezone.localdate)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    failures = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.folder} {self.uidvalidity}/{self.last_uid}"

@@ -7,7 +7,9 @@ import json
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,10 +96,51 @@ def webchat_account_update(
     return account
 
 
+def inbound_event_store(*, tenant_id: Any, connector_id: Any, event_key: str, body: bytes) -> int | None:
+    """Store a raw provider event with one statement; None when it was already stored (a
+    provider retry, a mail fetched twice). The caller publishes InboundEventStored."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO connectors_inboundevent (tenant_id, connector_id, event_key, body, status, attempts, "
+            "last_error, received_at) VALUES (%s, %s, %s, %s, 'pending', 0, '', now()) "
+            "ON CONFLICT (connector_id, event_key) DO NOTHING RETURNING id",
+            [tenant_id, connector_id, event_key, body],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     "whatsapp": ("access_token", "app_secret", "verify_token"),
     "telegram": ("bot_token", "secret_token"),
+    "email": (
+        "imap_host",
+        "imap_port",
+        "imap_security",
+        "imap_folder",
+        "username",
+        "password",
+        "smtp_host",
+        "smtp_port",
+        "smtp_security",
+        "smtp_username",
+        "smtp_password",
+    ),
 }
+# Connectors can be created without these (Atendo picks a Telegram secret token; e-mail has
+# defaults for ports, security, the folder and the SMTP login).
+OPTIONAL_CREDENTIAL_KEYS = frozenset(
+    {
+        "secret_token",
+        "imap_port",
+        "imap_security",
+        "imap_folder",
+        "smtp_port",
+        "smtp_security",
+        "smtp_username",
+        "smtp_password",
+    }
+)
 
 
 def connector_create(
@@ -194,6 +237,8 @@ def account_create(
     context: RequestContext = SYSTEM,
 ) -> ChannelAccount:
     ensure_can(actor, "channel.manage", tenant)
+    if connector.kind == ChannelKind.EMAIL:
+        external_id = _email_account_address(connector, external_id)
     try:
         with transaction.atomic():
             account = ChannelAccount.objects.create(
@@ -223,6 +268,35 @@ def account_create(
     return account
 
 
+def _email_account_address(connector: ChannelConnector, address: str) -> str:
+    """An e-mail connector holds one mailbox's IMAP/SMTP login, so it has one account, whose
+    external id is the mailbox address (lower-case)."""
+    try:
+        validate_email(address.strip())
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Give the mailbox address."), code="invalid", fields={"external_id": [_("Enter a valid email address.")]}
+        ) from exc
+    if ChannelAccount.objects.for_tenant(connector.tenant_id).filter(connector=connector).exists():
+        raise ConflictError(
+            _("This mailbox connection already has its account."),
+            code="account_taken",
+            fields={"connector": [_("Create another e-mail connection for another mailbox.")]},
+        )
+    return address.strip().lower()
+
+
+def _start_mailbox(account: ChannelAccount) -> None:
+    from atendo.connectors.adapters.base import AdapterError
+    from atendo.connectors.imap_sync import ImapError
+    from atendo.connectors.mailboxes import mailbox_start
+
+    try:
+        mailbox_start(account)
+    except ImapError as exc:
+        raise AdapterError(str(exc), code="imap_error") from exc
+
+
 def account_activate(
     *, tenant: Tenant, actor: TenantUser, account: ChannelAccount, webhook_url: str, context: RequestContext = SYSTEM
 ) -> ChannelAccount:
@@ -235,6 +309,8 @@ def account_activate(
     credentials = json.loads(account.connector.credentials or "{}")
     try:
         get_adapter(account.kind).check_credentials(credentials, account.external_id, webhook_url)
+        if account.kind == ChannelKind.EMAIL:
+            _start_mailbox(account)  # import mail arriving from now on
     except AdapterError as exc:
         account.status, account.last_error = ChannelAccount.Status.ERROR, exc.message
         account.save(update_fields=["status", "last_error", "updated_at"])

@@ -15,7 +15,7 @@ from threading import Lock
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -24,11 +24,13 @@ from atendo.connectors.adapters import get_adapter
 from atendo.connectors.adapters.base import WebhookRequest
 from atendo.connectors.events import InboundEventStored
 from atendo.connectors.models import ChannelConnector
+from atendo.connectors.services import inbound_event_store
 from atendo.core.api.base import Public, declare_access
 from atendo.core.api.errors import error_body
 from atendo.core.events import publish
 
 CONNECTOR_CACHE_SECONDS = 30
+WEBHOOK_KINDS = frozenset({"whatsapp", "telegram"})  # providers that push; e-mail is fetched, web chat has its API
 _cache: dict[str, tuple[float, CachedConnector | None]] = {}
 _cache_lock = Lock()
 
@@ -75,26 +77,13 @@ def _read_body(request: HttpRequest) -> bytes | None:
     return None if len(body) > limit else body
 
 
-def _store(connector: CachedConnector, event_key: str, body: bytes) -> int | None:
-    """One statement; None when this envelope was already stored (a provider retry)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO connectors_inboundevent (tenant_id, connector_id, event_key, body, status, attempts, "
-            "last_error, received_at) VALUES (%s, %s, %s, %s, 'pending', 0, '', now()) "
-            "ON CONFLICT (connector_id, event_key) DO NOTHING RETURNING id",
-            [connector.tenant_id, connector.id, event_key, body],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else None
-
-
 @declare_access(Public("Providers call it; the signature on the raw body is the credential."))
 @csrf_exempt
 def provider_webhook(request: HttpRequest, key: str) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return JsonResponse(error_body("method_not_allowed", _("Method not allowed.")), status=405)
     connector = _connector(key)
-    if connector is None or connector.kind == "webchat":
+    if connector is None or connector.kind not in WEBHOOK_KINDS:
         return JsonResponse(error_body("not_found", _("Not found.")), status=404)
     body = _read_body(request) if request.method == "POST" else b""
     if body is None:
@@ -120,7 +109,9 @@ def provider_webhook(request: HttpRequest, key: str) -> HttpResponse:
     except ValueError:
         return JsonResponse(error_body("malformed_payload", _("The payload is not a valid event.")), status=400)
     with transaction.atomic():
-        event_id = _store(connector, event_key, body)
+        event_id = inbound_event_store(
+            tenant_id=connector.tenant_id, connector_id=connector.id, event_key=event_key, body=body
+        )
         if event_id is not None:
             publish(InboundEventStored(tenant_id=connector.tenant_id, inbound_event_id=event_id))
     return HttpResponse(b'{"ok":true}', content_type="application/json")

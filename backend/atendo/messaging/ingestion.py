@@ -18,8 +18,8 @@ from atendo.contacts.services import contact_upsert_by_identity
 from atendo.core.events import publish
 from atendo.core.storage import store_upload
 from atendo.messaging.events import MessageUpdated
-from atendo.messaging.models import Message, MessageAttachment
-from atendo.messaging.services.conversations import conversation_for_inbound
+from atendo.messaging.models import Conversation, Message, MessageAttachment
+from atendo.messaging.services.conversations import conversation_for_inbound, conversation_id_from_reply_token
 from atendo.messaging.services.messages import attachments_add, message_receive, message_update_delivery
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,26 @@ def _apply_reaction(account: ChannelAccount, item: InboundMessage) -> None:
     publish(MessageUpdated(tenant_id=target.tenant_id, conversation_id=target.conversation_id, message_id=target.id))
 
 
+def _thread_of(account: ChannelAccount, item: InboundMessage) -> Conversation | None:
+    """The conversation an e-mail answers: by In-Reply-To, then References (newest first),
+    then the reply token of our Reply-To address."""
+    email = item.metadata.get("email") or {}
+    keys = [k for k in email.get("thread_keys") or [] if isinstance(k, str)]
+    conversations = Conversation.objects.for_tenant(account.tenant_id).filter(account=account)
+    if keys:
+        found = dict(
+            Message.objects.for_tenant(account.tenant_id)
+            .filter(account=account, provider_message_id__in=keys)
+            .values_list("provider_message_id", "conversation_id")
+        )
+        for key in keys:  # best key first
+            if key in found:
+                return conversations.filter(id=found[key]).first()
+    token = email.get("reply_token")
+    conversation_id = conversation_id_from_reply_token(token) if isinstance(token, str) else None
+    return conversations.filter(id=conversation_id).first() if conversation_id else None
+
+
 def _receive(account: ChannelAccount, item: InboundMessage, credentials: dict[str, str]) -> None:
     if item.edit_of and _apply_edit(account, item):
         return
@@ -89,7 +109,9 @@ def _receive(account: ChannelAccount, item: InboundMessage, credentials: dict[st
         tenant=account.tenant, kind=account.kind, value=item.sender_id, name=item.sender_name
     )
     with transaction.atomic():
-        conversation, state = conversation_for_inbound(tenant=account.tenant, account=account, contact=contact)
+        conversation, state = conversation_for_inbound(
+            tenant=account.tenant, account=account, contact=contact, thread=_thread_of(account, item)
+        )
         if state == "created" and (account.default_department_id or account.default_team_id):
             conversation.department_id = account.default_department_id
             conversation.team_id = account.default_team_id

@@ -10,14 +10,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from atendo.connectors.adapters import AdapterError, OutboundMessage, get_adapter
+from atendo.connectors.adapters import AdapterError, get_adapter
 from atendo.connectors.models import DeadLetter, InboundEvent
-from atendo.contacts.models import ContactIdentity
 from atendo.core.events import publish
 from atendo.core.tasks import backoff_seconds
 from atendo.messaging.events import MessageUpdated
 from atendo.messaging.models import DeliveryStatus, Message, MessageAttachment
 from atendo.messaging.services.messages import message_update_delivery
+from atendo.messaging.services.outbound import AttachmentsNotReady, outbound_message_for
 
 logger = logging.getLogger(__name__)
 
@@ -29,25 +29,17 @@ def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-d
     provider's reason for the agent to see."""
     message = (
         Message.objects.unscoped()
-        .select_related("conversation__contact", "account__connector")
+        .select_related("conversation__contact", "account__connector", "author")
         .filter(id=message_id)
         .first()
     )
     if message is None or message.delivery_status != DeliveryStatus.QUEUED:
         return  # gone, or already handled by an earlier delivery of this task
     account = message.account
-    identity = (
-        ContactIdentity.objects.for_tenant(message.tenant_id)
-        .filter(contact_id=message.conversation.contact_id, kind=account.kind)
-        .values_list("value", flat=True)
-        .first()
-    )
-    outbound = OutboundMessage(
-        recipient=identity or str(message.conversation.contact_id),
-        body=message.body,
-        reply_to_provider_id=message.metadata.get("reply_to"),
-        idempotency_key=str(message.id),
-    )
+    try:
+        outbound = outbound_message_for(message)
+    except AttachmentsNotReady as exc:
+        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
     try:
         result = get_adapter(account.kind).send(account, outbound)
     except AdapterError as exc:

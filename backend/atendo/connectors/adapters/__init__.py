@@ -20,6 +20,7 @@ _ADAPTERS = {
     "webchat": "atendo.connectors.adapters.webchat:WebChatAdapter",
     "whatsapp": "atendo.connectors.adapters.whatsapp:WhatsAppAdapter",
     "telegram": "atendo.connectors.adapters.telegram:TelegramAdapter",
+    "email": "atendo.connectors.adapters.email:EmailAdapter",
 }
 _instances: dict[str, Any] = {}
 

@@ -51,6 +51,8 @@ class InboundMedia:
     name: str = ""
     sha256: str | None = None  # hex or base64 as the provider gives it; the adapter normalises to hex
     size: int | None = None
+    # Channels that carry the bytes inside the event (e-mail MIME parts) instead of a download.
+    content: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,13 @@ class OutboundMessage:
     attachments: list[OutboundAttachment] = field(default_factory=list)
     reply_to_provider_id: str | None = None
     idempotency_key: str = ""  # our message id: a retried task never sends twice
+    # Threading for channels that have it (e-mail): the subject, the earlier message ids of the
+    # thread (oldest first), and the token that routes a reply back to this conversation.
+    subject: str = ""
+    references: list[str] = field(default_factory=list)
+    reply_token: str = ""
+    sender_name: str = ""  # the agent (or the workspace) the contact sees as the sender
+    automatic: bool = False  # sent by Atendo itself, not by an agent (Auto-Submitted on e-mail)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ media downloaded into storage), edits edit, replies reach the Bot API."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -127,3 +128,25 @@ def test_photo_is_downloaded_into_storage(
     message = Message.objects.for_tenant(two_tenants.a.tenant).get()
     attachment = MessageAttachment.objects.for_tenant(two_tenants.a.tenant).get(message=message)
     assert (message.body, message.kind, attachment.size) == ("foto do produto", "media", len(jpeg))
+
+
+def test_agent_files_go_out_as_photo_or_document(
+    telegram, anon, two_tenants, fake_telegram, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(anon, telegram, tg.text_update("Manda a foto?", update_id=4001))
+    conversation = Conversation.objects.for_tenant(two_tenants.a.tenant).get()
+    png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    png.name = "produto.png"
+    agent = two_tenants.a.api("agent")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = agent.client.post(
+            f"/api/v1/conversations/{conversation.id}/messages",
+            {"body": "Aqui está", "file": png},
+            **agent.headers,
+        )
+    assert reply.status_code == 201, reply.json()
+    sent = fake_telegram.last("sendPhoto")
+    assert sent.params["caption"] == "Aqui está"
+    assert str(sent.params["photo"]).startswith("http")  # a short-lived signed link Telegram fetches
+    assert Message.objects.for_tenant(two_tenants.a.tenant).get(id=reply.json()["id"]).delivery_status == "sent"

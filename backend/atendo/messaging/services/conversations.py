@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from atendo.connectors.models import ChannelAccount
@@ -36,17 +38,41 @@ def ensure_can_on(actor: TenantUser, permission: str, conversation: Conversation
     ensure_can_on_unit_row(actor, permission, conversation)
 
 
-def conversation_for_inbound(*, tenant: Tenant, account: ChannelAccount, contact: Contact) -> tuple[Conversation, str]:
-    """The conversation a new inbound message belongs to: the unresolved one, else the last
-    one reopened when resolved within the tenant's window, else a new one.
-    Returns (conversation, "existing" | "reopened" | "created"). Must run in a transaction;
-    the contact row lock serialises concurrent first messages of one person."""
+def conversation_reply_token(conversation_id: UUID) -> str:
+    """The token in the Reply-To address of our e-mails (`support+<token>@…`): the
+    conversation id and a MAC, so a guessed token cannot file mail into someone's thread."""
+    mac = salted_hmac("atendo.conversation-reply-token", conversation_id.hex).hexdigest()[:12]
+    return f"{conversation_id.hex}.{mac}"
+
+
+def conversation_id_from_reply_token(token: str) -> UUID | None:
+    raw_id, _dot, _mac = token.partition(".")
+    try:
+        conversation_id = UUID(hex=raw_id)
+    except ValueError:
+        return None
+    return conversation_id if constant_time_compare(conversation_reply_token(conversation_id), token) else None
+
+
+def conversation_for_inbound(
+    *, tenant: Tenant, account: ChannelAccount, contact: Contact, thread: Conversation | None = None
+) -> tuple[Conversation, str]:
+    """The conversation a new inbound message belongs to: the conversation of the thread it
+    answers (e-mail) while unresolved; else the contact's unresolved one; else the thread's
+    (or the contact's last) conversation reopened when resolved within the tenant's window;
+    else a new one. Returns (conversation, "existing" | "reopened" | "created"). Must run in a
+    transaction; the contact row lock serialises concurrent first messages of one person."""
     Contact.objects.for_tenant(tenant).select_for_update().filter(id=contact.id).first()
+    if thread is not None and thread.status in UNRESOLVED:
+        return thread, "existing"
     conversations = Conversation.objects.for_tenant(tenant).filter(account=account, contact=contact)
     current = conversations.filter(status__in=UNRESOLVED).first()
     if current is not None:
         return current, "existing"
-    last = conversations.order_by("-resolved_at").first()
+    if thread is not None and thread.contact_id == contact.id:
+        last: Conversation | None = thread
+    else:
+        last = conversations.order_by(F("resolved_at").desc(nulls_last=True)).first()
     window = timedelta(hours=tenant.reopen_window_hours)
     if last is not None and last.resolved_at and timezone.now() - last.resolved_at <= window:
         last.status = ConversationStatus.OPEN
