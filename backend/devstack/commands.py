@@ -260,6 +260,8 @@ def cmd_run() -> int:
                 "-s",
                 str(var / "run" / "celerybeat-schedule"),
             ]
+            # IMAP IDLE on every connected mailbox (the beat sync is the safety net).
+            argvs["mail"] = [str(BIN_DIR / "python"), "manage.py", "watch_mailboxes"]
             for name, argv in argvs.items():
                 supervisor.spawn(name, argv)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -26,6 +27,7 @@ from atendo.config.asgi import application
 from atendo.connectors.models import ChannelAccount, InboundEvent, MailboxState
 from atendo.connectors.tasks import sync_mailbox, sync_mailboxes
 from atendo.connectors.tests.dovecot import Dovecot
+from atendo.connectors.watcher import MailboxWatcher
 from atendo.contacts.models import ContactIdentity
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.services.conversations import conversation_reply_token
@@ -535,3 +537,27 @@ def test_agent_files_go_out_as_mime_attachments(mailbox, two_tenants, smtp_relay
     assert (part.get_filename(), part.get_content_type()) == ("boleto.pdf", "application/pdf")
     assert part.get_content() == pdf.getvalue()
     assert Message.objects.for_tenant(tenant).get(id=reply.json()["id"]).delivery_status == "sent"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_idle_watcher_imports_mail_as_soon_as_it_arrives(two_tenants, dovecot, smtp_relay):
+    folder = dovecot.new_folder(MAILBOX, prefix="I")
+    admin, _connector, account = connect(two_tenants.a, dovecot, smtp_relay, folder)
+    admin.post(f"/api/v1/channels/accounts/{account['id']}/activate")
+    watcher = MailboxWatcher(idle_seconds=30, refresh_seconds=60)
+    watcher.refresh()
+    try:
+        time.sleep(0.5)  # the thread is in IDLE now (and would catch up on mail before it anyway)
+        started = time.monotonic()
+        dovecot.append(MAILBOX, mail(message_id="<idle@cliente.example>", body="Chegou na hora"), folder=folder)
+        messages = Message.objects.for_tenant(two_tenants.a.tenant)
+        while not messages.filter(body="Chegou na hora").exists() and time.monotonic() - started < 10:
+            time.sleep(0.1)
+        assert messages.filter(body="Chegou na hora").exists()
+        assert time.monotonic() - started < 10  # well before the 30 s poll
+        # Deactivated: the next refresh stops watching.
+        admin.post(f"/api/v1/channels/accounts/{account['id']}/deactivate")
+        watcher.refresh()
+        assert watcher.watches == {}
+    finally:
+        watcher.close()
