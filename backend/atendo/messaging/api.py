@@ -251,6 +251,18 @@ class ConversationStatusApi(ApiView):
         return Response(ConversationSerializer(selectors.get_conversation_for(self.member, conversation_id)).data)
 
 
+class MessageRetryApi(ApiView):
+    access = TenantPermission("conversation.reply")
+    schema_tags = ("conversations",)
+
+    @extend_schema(request=None, responses={200: MessageSerializer})
+    def post(self, request: Request, conversation_id: UUID, message_id: UUID) -> Response:
+        conversation = selectors.get_conversation_for(self.member, conversation_id)
+        message = selectors.get_message(conversation=conversation, message_id=message_id)
+        message_services.message_retry(tenant=self.tenant, actor=self.member, message=message)
+        return Response(MessageSerializer(selectors.get_message(conversation=conversation, message_id=message_id)).data)
+
+
 class ConversationReadApi(ApiView):
     access = TenantPermission("conversation.view")
     schema_tags = ("conversations",)

@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from atendo.connectors.adapters import AdapterError, get_adapter
 from atendo.connectors.models import DeadLetter, InboundEvent
@@ -16,7 +17,7 @@ from atendo.core.events import publish
 from atendo.core.tasks import backoff_seconds
 from atendo.messaging.events import MessageUpdated
 from atendo.messaging.models import DeliveryStatus, Message, MessageAttachment
-from atendo.messaging.services.messages import message_update_delivery
+from atendo.messaging.services.messages import message_claim_send, message_release_send, message_update_delivery
 from atendo.messaging.services.outbound import AttachmentsNotReady, outbound_message_for
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,21 @@ def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-d
         outbound = outbound_message_for(message)
     except AttachmentsNotReady as exc:
         raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+    adapter = get_adapter(account.kind)
+    if not message_claim_send(message) and not getattr(adapter, "idempotent_sends", False):
+        # A worker died while handing this reply to the provider: it may or may not be with the
+        # customer. Sending again could duplicate it, so the agent decides (retry action).
+        message_update_delivery(
+            message=message,
+            status=DeliveryStatus.FAILED,
+            error_code="delivery_unknown",
+            error_message=_("Sending was interrupted; check with the customer before sending it again."),
+        )
+        return
     try:
-        result = get_adapter(account.kind).send(account, outbound)
+        result = adapter.send(account, outbound)
     except AdapterError as exc:
+        message_release_send(message)
         if exc.retryable and self.request.retries < self.max_retries:
             countdown = exc.retry_after if exc.retry_after is not None else backoff_seconds(self.request.retries)
             raise self.retry(exc=exc, countdown=countdown) from exc
@@ -53,6 +66,7 @@ def deliver_message(self, message_id: str) -> None:  # type: ignore[no-untyped-d
             error_message=exc.message,
         )
         return
+    message_release_send(message)
     if result.status == DeliveryStatus.FAILED and result.retryable and self.request.retries < self.max_retries:
         raise self.retry(countdown=backoff_seconds(self.request.retries))
     message_update_delivery(

@@ -11,6 +11,11 @@ urlpatterns = [
         name="conversation-messages",
     ),
     path(
+        "conversations/<uuid:conversation_id>/messages/<uuid:message_id>/retry",
+        api.MessageRetryApi.as_view(),
+        name="message-retry",
+    ),
+    path(
         "conversations/<uuid:conversation_id>/assign", api.ConversationAssignApi.as_view(), name="conversation-assign"
     ),
     path(

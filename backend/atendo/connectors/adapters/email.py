@@ -188,6 +188,9 @@ def _parsed_metadata(parsed: ParsedEmail) -> dict[str, Any]:
 
 class EmailAdapter:
     kind = "email"
+    # A resend carries the same Message-ID (built from our message id): mail clients show it
+    # once, so an interrupted send may simply be sent again.
+    idempotent_sends = True
 
     def event_key(self, body: bytes) -> str:
         return message_id_key(_unwrap(body)[1])

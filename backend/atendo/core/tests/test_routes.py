@@ -85,6 +85,7 @@ TENANT_ENDPOINTS = [
     Endpoint("POST", "/api/v1/conversations/{conversation_id}/messages", {"body": "spoofed reply"}),
     Endpoint("POST", "/api/v1/conversations/{conversation_id}/assign", {"assignee": None, "department": None}),
     Endpoint("POST", "/api/v1/conversations/{conversation_id}/status", {"status": "resolved"}),
+    Endpoint("POST", "/api/v1/conversations/{conversation_id}/messages/{message_id}/retry"),
     Endpoint("POST", "/api/v1/conversations/{conversation_id}/read"),
     Endpoint("POST", "/api/v1/conversations/{conversation_id}/typing", {"typing": True}),
     Endpoint(
@@ -165,6 +166,7 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{connector_id}", "<uuid:connector_id>")
         .replace("{provider_account_id}", "<uuid:account_id>")
         .replace("{dead_letter_id}", "<uuid:dead_letter_id>")
+        .replace("{message_id}", "<uuid:message_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
@@ -182,7 +184,7 @@ def _custom_role(world):
 def _rows(world) -> dict[str, Any]:
     """One row of each kind the endpoints address, created once per tenant."""
     from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
-    from atendo.messaging.models import Conversation
+    from atendo.messaging.models import Conversation, Message
     from atendo.messaging.tests.factories import conversation, inbound
     from atendo.organizations.models import Department, SlaPolicy, Team
     from atendo.tickets.models import Ticket
@@ -208,6 +210,9 @@ def _rows(world) -> dict[str, Any]:
     return {
         "role_id": _custom_role(world).id,
         "conversation_id": existing.id,
+        "message_id": Message.objects.for_tenant(world.tenant)
+        .filter(conversation=existing)
+        .values_list("id", flat=True)[0],
         "contact_id": existing.contact_id,
         "account_id": existing.account_id,
         "department_id": Department.objects.for_tenant(world.tenant).get().id,

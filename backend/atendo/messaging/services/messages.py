@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from atendo.core.errors import ApplicationError
+from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.events import publish
 from atendo.core.models import Tenant, TenantUser
 from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated
@@ -266,3 +266,56 @@ def message_update_delivery(
             MessageUpdated(tenant_id=locked.tenant_id, conversation_id=locked.conversation_id, message_id=locked.id)
         )
     return True
+
+
+def message_retry(*, tenant: Tenant, actor: TenantUser, message: Message) -> Message:
+    """Queue a failed reply again (the agent's retry after reading the provider's reason).
+    Only failed replies: anything else may already be with the customer."""
+    from atendo.messaging.services.conversations import ensure_can_on
+
+    ensure_can_on(actor, "conversation.reply", message.conversation)
+    with transaction.atomic():
+        locked = Message.objects.for_tenant(tenant).select_for_update().get(id=message.id)
+        if locked.direction != MessageDirection.OUT or locked.delivery_status != DeliveryStatus.FAILED:
+            raise ConflictError(_("Only a reply that failed can be sent again."), code="not_retryable")
+        _ensure_reply_window(locked.conversation)
+        locked.delivery_status = DeliveryStatus.QUEUED
+        locked.error_code, locked.error_message = "", ""
+        locked.metadata = {key: value for key, value in locked.metadata.items() if key != SEND_CLAIM_KEY}
+        locked.save(update_fields=["delivery_status", "error_code", "error_message", "metadata"])
+        publish(MessageUpdated(tenant_id=tenant.id, conversation_id=locked.conversation_id, message_id=locked.id))
+        transaction.on_commit(lambda: _enqueue_delivery(locked.id), robust=True)
+    return locked
+
+
+def _enqueue_delivery(message_id: Any) -> None:
+    from atendo.messaging.tasks import deliver_message
+
+    deliver_message.delay(str(message_id))
+
+
+# Set in a message's metadata while a worker hands it to the provider; found again on entry,
+# it means that worker died mid-send and the outcome is unknown.
+SEND_CLAIM_KEY = "send_started_at"
+
+
+def message_claim_send(message: Message) -> bool:
+    """Mark a queued reply as being sent. False when an earlier attempt was cut off mid-send
+    (a killed worker): whether the provider got it is unknown."""
+    with transaction.atomic():
+        locked = Message.objects.for_tenant(message.tenant_id).select_for_update().get(id=message.id)
+        if SEND_CLAIM_KEY in locked.metadata:
+            return False
+        locked.metadata = {**locked.metadata, SEND_CLAIM_KEY: timezone.now().isoformat()}
+        locked.save(update_fields=["metadata"])
+    message.metadata = locked.metadata
+    return True
+
+
+def message_release_send(message: Message) -> None:
+    """The attempt ended with a known outcome (sent, refused, or to be retried)."""
+    with transaction.atomic():
+        locked = Message.objects.for_tenant(message.tenant_id).select_for_update().get(id=message.id)
+        if SEND_CLAIM_KEY in locked.metadata:
+            locked.metadata = {k: v for k, v in locked.metadata.items() if k != SEND_CLAIM_KEY}
+            locked.save(update_fields=["metadata"])

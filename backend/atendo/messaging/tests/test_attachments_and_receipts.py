@@ -8,9 +8,10 @@ import zlib
 
 import pytest
 
+from atendo.connectors.models import ChannelAccount, ChannelConnector
 from atendo.messaging.models import ConversationParticipant, Message, MessageAttachment
 from atendo.messaging.services.messages import message_update_delivery
-from atendo.messaging.tests.factories import conversation, webchat_account
+from atendo.messaging.tests.factories import conversation, inbound, webchat_account
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,56 @@ def test_participants_follow_and_leave(two_tenants):
     assert stranger.status_code == 400
     assert api.delete(f"{url}/{supervisor.id}").status_code == 204
     assert not ConversationParticipant.objects.for_tenant(two_tenants.a.tenant).exists()
+
+
+def test_a_failed_reply_can_be_retried_and_nothing_else_can(two_tenants, django_capture_on_commit_callbacks):
+    from atendo.messaging.services.messages import SEND_CLAIM_KEY
+
+    conv = conversation(two_tenants.a.tenant)
+    inbound(conv)
+    agent = two_tenants.a.api("agent")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = agent.post(f"/api/v1/conversations/{conv.id}/messages", {"body": "Olá"}).json()
+    message = Message.objects.for_tenant(two_tenants.a.tenant).get(id=reply["id"])
+    assert message.delivery_status == "sent" and SEND_CLAIM_KEY not in message.metadata
+    url = f"/api/v1/conversations/{conv.id}/messages/{message.id}/retry"
+    refused = agent.post(url)
+    assert (refused.status_code, refused.json()["code"]) == (409, "not_retryable")  # sent: never twice
+
+    Message.objects.for_tenant(two_tenants.a.tenant).filter(id=message.id).update(
+        delivery_status="failed", error_code="131000", error_message="Something went wrong"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = agent.post(url)
+    assert retried.status_code == 200, retried.json()
+    message.refresh_from_db()
+    assert (message.delivery_status, message.error_code) == ("sent", "")
+    assert two_tenants.b.api("owner").post(url).status_code == 404
+
+
+def test_a_send_cut_off_by_a_dead_worker_is_not_repeated_blindly(two_tenants, django_capture_on_commit_callbacks):
+    """The worker died after claiming the send: the outcome is unknown, so the redelivered task
+    marks the reply failed for the agent instead of possibly sending it twice."""
+    from atendo.messaging.services.messages import SEND_CLAIM_KEY
+    from atendo.messaging.tasks import deliver_message
+
+    connector = ChannelConnector.objects.create(
+        tenant=two_tenants.a.tenant, kind="telegram", name="TG", credentials='{"bot_token": "1:x"}'
+    )
+    account = ChannelAccount.objects.create(
+        tenant=two_tenants.a.tenant, connector=connector, kind="telegram", name="TG", external_id="1", status="active"
+    )
+    conv = conversation(two_tenants.a.tenant, account=account)
+    inbound(conv)
+    message = Message.objects.create(
+        tenant=two_tenants.a.tenant,
+        conversation=conv,
+        account=conv.account,
+        direction="out",
+        body="Oi",
+        delivery_status="queued",
+        metadata={SEND_CLAIM_KEY: "2026-11-28T10:00:00+00:00"},
+    )
+    deliver_message(str(message.id))
+    message.refresh_from_db()
+    assert (message.delivery_status, message.error_code) == ("failed", "delivery_unknown")
