@@ -35,7 +35,8 @@ function SignedInShell() {
     <IonSplitPane contentId="main" when="md" data-testid="split-pane">
       <AppMenu />
       <IonRouterOutlet id="main">
-        <Route exact path="/inbox" component={Inbox} />
+        {/* Not exact: /inbox/:conversationId is the same page (the split view must not transition). */}
+        <Route path="/inbox" component={Inbox} />
         <Route exact path="/tickets" component={Tickets} />
         <Route exact path="/settings" component={Settings} />
         {/* A link opened while signed in may be for another account: let it through. */}

@@ -28,6 +28,12 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+export interface UploadOptions {
+  /** Fraction of the request body sent so far, 0..1. */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
 export const REFRESH_PATH = '/api/v1/auth/token/refresh';
 
 export type ApiClient = ReturnType<typeof createApiClient>;
@@ -44,13 +50,8 @@ export function createApiClient(options: ApiClientOptions) {
     opts: RequestOptions,
     accessToken: string | null,
   ): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+    const headers: Record<string, string> = { ...commonHeaders(accessToken), ...opts.headers };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
-    const tenant = options.getTenant();
-    if (tenant) headers['X-Tenant'] = tenant;
-    const language = options.getLanguage?.();
-    if (language) headers['Accept-Language'] = language;
     try {
       return await doFetch(baseUrl + path, {
         method,
@@ -95,6 +96,50 @@ export function createApiClient(options: ApiClientOptions) {
     return inFlightRefresh;
   }
 
+  function commonHeaders(accessToken: string | null): Record<string, string> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+    const tenant = options.getTenant();
+    if (tenant) headers['X-Tenant'] = tenant;
+    const language = options.getLanguage?.();
+    if (language) headers['Accept-Language'] = language;
+    return headers;
+  }
+
+  /** One multipart POST through XMLHttpRequest: fetch cannot report upload progress. */
+  function sendForm(path: string, form: FormData, opts: UploadOptions, accessToken: string | null): Promise<Response> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', baseUrl + path);
+      for (const [name, value] of Object.entries(commonHeaders(accessToken))) xhr.setRequestHeader(name, value);
+      xhr.upload.onprogress = (event) => {
+        if (event.lengthComputable && event.total > 0) opts.onProgress?.(event.loaded / event.total);
+      };
+      xhr.onload = () => {
+        const body = xhr.status === 204 ? null : xhr.responseText;
+        resolve(new Response(body, { status: xhr.status, statusText: xhr.statusText }));
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network_error', 'upload failed'));
+      xhr.onabort = () => reject(new DOMException('aborted', 'AbortError'));
+      opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(form);
+    });
+  }
+
+  /** Multipart POST with upload progress; the same bearer refresh rules as `request`. */
+  async function upload<T>(path: string, form: FormData, opts: UploadOptions = {}): Promise<T> {
+    const access = options.getAccessToken();
+    let response = await sendForm(path, form, opts, access);
+    if (response.status === 401) {
+      const current = options.getAccessToken();
+      const fresh = current && current !== access ? current : await refreshAccessToken();
+      if (fresh) response = await sendForm(path, form, opts, fresh);
+    }
+    if (!response.ok) throw await parseErrorResponse(response);
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
   async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const useAuth = opts.auth !== false;
     const access = useAuth ? options.getAccessToken() : null;
@@ -121,6 +166,7 @@ export function createApiClient(options: ApiClientOptions) {
     patch: <T>(path: string, body?: unknown, opts?: RequestOptions) =>
       request<T>('PATCH', path, { ...opts, body }),
     delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+    upload,
     refreshAccessToken,
   };
 }
