@@ -42,6 +42,12 @@ def _active_membership(user: Any, tenant_slug: str) -> TenantUser | None:
 
 
 @database_sync_to_async
+def _display_names(tenant_id: Any, member_ids: list[str]) -> dict[str, str]:
+    rows = TenantUser.objects.for_tenant(tenant_id).filter(id__in=member_ids).values_list("id", "display_name")
+    return {str(member_id): name for member_id, name in rows}
+
+
+@database_sync_to_async
 def _can(member: TenantUser, permission: str) -> bool:
     # Scoped grants pass here; `authorize` narrows to the object (e.g. a conversation's unit).
     return can_somewhere(member, permission)
@@ -58,26 +64,35 @@ class TenantConsumer(AsyncJsonWebsocketConsumer):
         self.joined_groups = []
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         member = await _active_membership(user, self.scope["url_route"]["kwargs"]["tenant_slug"])
         if member is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         if not await _can(member, self.permission):
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         if not await self.authorize(member):
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.refuse(CLOSE_NOT_FOUND)
             return
         self.member = member
         # Join before accepting: once the client sees the socket open, no event can slip by.
         for group in await database_sync_to_async(self.groups_for)(member):
             await self.channel_layer.group_add(group, self.channel_name)
             self.joined_groups.append(group)
-        subprotocol = "bearer" if self.scope.get("uses_bearer_subprotocol") else None
-        await self.accept(subprotocol=subprotocol)
+        await self.accept(subprotocol=self._subprotocol())
         await self.on_joined()
+
+    async def refuse(self, code: int) -> None:
+        """Accept, then close with our code at once (no group joined, nothing sent): a refused
+        handshake reaches browsers as a bare 1006, and the client must know whether to refresh
+        its token (4401), give up (4403/4404) or retry."""
+        await self.accept(subprotocol=self._subprotocol())
+        await self.close(code=code)
+
+    def _subprotocol(self) -> str | None:
+        return "bearer" if self.scope.get("uses_bearer_subprotocol") else None
 
     async def authorize(self, member: TenantUser) -> bool:
         """Object-level check after membership and permission (e.g. conversation scope)."""
@@ -154,12 +169,15 @@ class RosterConsumer(TenantConsumer):
         self.redis = aioredis.Redis.from_url(settings.REDIS_URL)
         self.roster = self.roster_key()
         await roster_join(self.redis, self.roster, self.member.id, self.channel_name)
+        members = await roster_members(self.redis, self.roster)
         await self.send_json(
             {
                 "event": f"{self.roster_event.split('.')[0]}.snapshot",
                 "tenant_id": str(self.member.tenant_id),
-                "members": await roster_members(self.redis, self.roster),
-                "online": sorted(await roster_members(self.redis, self.roster)),
+                "members": members,
+                "online": sorted(members),
+                # Who they are, so a client shows names without a second request.
+                "display_names": await _display_names(self.member.tenant_id, sorted(members)),
                 **self.roster_context(),
             }
         )

@@ -16,6 +16,7 @@ from atendo.core.realtime.broadcast import send_to_groups
 from atendo.core.realtime.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
 from atendo.core.realtime.presence import online_member_ids
 from atendo.core.services.events import MemberChanged
+from atendo.core.tests.sockets import refusal_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,24 +39,23 @@ def connect(path: str, token: str | None = None, subprotocols: list[str] | None 
 @pytest.mark.parametrize("stream", ["notifications", "presence"])
 def test_refuses_anonymous_and_forged_tokens(two_tenants, stream):
     for token in (None, "not-a-jwt"):
-        _communicator, connected, code = connect(f"/ws/acme/{stream}", token)
-        assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+        query = f"?token={token}" if token else ""
+        assert async_to_sync(refusal_code)(f"/ws/acme/{stream}{query}") == CLOSE_UNAUTHENTICATED
 
 
 @pytest.mark.parametrize("stream", ["notifications", "presence"])
 def test_refuses_members_of_other_tenants_and_unknown_tenants(two_tenants, stream):
     token = token_for(two_tenants.a.user("owner"))
     for slug in ("globex", "no-such-tenant"):
-        _communicator, connected, code = connect(f"/ws/{slug}/{stream}", token)
-        assert (connected, code) == (False, CLOSE_NOT_FOUND)
+        assert async_to_sync(refusal_code)(f"/ws/{slug}/{stream}?token={token}") == CLOSE_NOT_FOUND
 
 
 def test_disabled_member_is_refused(two_tenants):
     member = two_tenants.a.member("agent")
     member.status = "disabled"
     member.save()
-    _communicator, connected, code = connect("/ws/acme/notifications", token_for(member.user))
-    assert (connected, code) == (False, CLOSE_NOT_FOUND)
+    path = f"/ws/acme/notifications?token={token_for(member.user)}"
+    assert async_to_sync(refusal_code)(path) == CLOSE_NOT_FOUND
 
 
 def test_bearer_subprotocol_authenticates_and_is_echoed(two_tenants):

@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from atendo.config.asgi import application
 from atendo.core.realtime.consumers import CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
+from atendo.core.tests.sockets import refusal_code
 from atendo.messaging.tests.factories import conversation, department, webchat_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,16 +51,16 @@ def test_conversation_socket_is_refused_outside_scope_and_tenant(two_tenants):
 
     async def scenario():
         for user, expected in ((scoped.user, CLOSE_NOT_FOUND), (two_tenants.b.user("owner"), CLOSE_NOT_FOUND)):
-            _s, connected, code = await _connect(f"/ws/acme/conversations/{conv.id}?token={token_for(user)}")
-            assert (connected, code) == (False, expected)
-        _s, connected, code = await _connect(f"/ws/acme/conversations/{conv.id}")
-        assert (connected, code) == (False, CLOSE_UNAUTHENTICATED)
+            assert await refusal_code(f"/ws/acme/conversations/{conv.id}?token={token_for(user)}") == expected
+        assert await refusal_code(f"/ws/acme/conversations/{conv.id}") == CLOSE_UNAUTHENTICATED
         ok, connected, _ = await _connect(
             f"/ws/acme/conversations/{conv.id}?token={token_for(two_tenants.a.user('agent'))}"
         )
         assert connected
         snapshot = await ok.receive_json_from(timeout=5)
-        assert snapshot["event"] == "viewers.snapshot" and str(two_tenants.a.member("agent").id) in snapshot["members"]
+        agent = two_tenants.a.member("agent")
+        assert snapshot["event"] == "viewers.snapshot" and str(agent.id) in snapshot["members"]
+        assert snapshot["display_names"] == {str(agent.id): agent.display_name}
         await ok.disconnect()
 
     async_to_sync(scenario)()

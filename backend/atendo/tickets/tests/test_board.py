@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from rest_framework_simplejwt.tokens import AccessToken
 
 from atendo.config.asgi import application
+from atendo.core.tests.sockets import refusal_code
 from atendo.messaging.tests.factories import department
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -72,7 +73,6 @@ def test_member_without_ticket_view_is_refused(two_tenants):
     RoleAssignment.objects.for_tenant(two_tenants.a.tenant).filter(member=member).update(role=role)
 
     async def scenario():
-        _socket, connected, code = await _connect("acme", member.user)
-        assert (connected, code) == (False, 4403)
+        assert await refusal_code(f"/ws/acme/tickets?token={AccessToken.for_user(member.user)}") == 4403
 
     async_to_sync(scenario)()
