@@ -65,6 +65,11 @@ export function sendMessage(conversationId: string, input: SendInput) {
   return api.upload<Message>(path, form, { onProgress: input.onProgress });
 }
 
+/** Queue a reply that failed at the provider again (the same message: it cannot duplicate). */
+export function retryDelivery(conversationId: string, messageId: string) {
+  return api.post<Message>(`/api/v1/conversations/${conversationId}/messages/${messageId}/retry`);
+}
+
 export function assignConversation(id: string, request: AssignRequest) {
   return api.post<Conversation>(`/api/v1/conversations/${id}/assign`, request);
 }

@@ -50,7 +50,7 @@ export function ConversationPane({ conversationId, tenant, onBack }: Conversatio
     [conversationId],
   );
   const onSendAgain = useCallback(
-    (message: Message) => void useThreadStore.getState().send(conversationId, { body: message.body, private: false, files: [] }),
+    (message: Message) => useThreadStore.getState().retryDelivery(conversationId, message.id),
     [conversationId],
   );
   const onRetry = useCallback((clientId: string) => void useThreadStore.getState().retry(conversationId, clientId), [conversationId]);

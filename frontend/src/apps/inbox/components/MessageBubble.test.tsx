@@ -53,6 +53,14 @@ describe('MessageBubble', () => {
     expect(onSendAgain).toHaveBeenCalledWith(failed);
   });
 
+  it('says why a retry was refused', async () => {
+    const refusal = new ApiError(400, 'reply_window_closed', 'The customer last wrote more than 24 hours ago.');
+    const failed = makeMessage({ direction: 'out', body: 'oi', delivery_status: 'failed', error_code: '131047' });
+    render(<MessageBubble message={failed} onSendAgain={() => Promise.resolve(refusal)} />);
+    fireEvent.click(screen.getByTestId('send-again'));
+    expect((await screen.findByTestId('send-again-error')).textContent).toContain('24 hours');
+  });
+
   it('previews images, links files, and holds back what the antivirus has not cleared', () => {
     const attachment = { id: 'f', name: 'a.png', mime: 'image/png', size: 2048, scan_status: 'clean' as const, scan_signature: '', url: '/files/a' };
     render(

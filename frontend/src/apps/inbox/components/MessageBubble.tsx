@@ -1,21 +1,24 @@
 import { IonButton, IonIcon } from '@ionic/react';
 import { lockClosed } from 'ionicons/icons';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message } from '../../../shared/api/types';
+import { describeError } from '../../../shared/i18n/errors';
 import { formatDateTime, formatTime } from '../format';
 import { AttachmentView } from './AttachmentView';
 import { DeliveryTicks } from './DeliveryTicks';
 
 interface MessageBubbleProps {
   message: Message;
-  /** Offered on a reply the provider refused: sends its text again as a new message. */
-  onSendAgain?: (message: Message) => void;
+  /** Offered on a reply the provider refused: queues the same message again (it cannot
+   * duplicate). Resolves to why the retry was refused, or null. */
+  onSendAgain?: (message: Message) => Promise<unknown> | void;
 }
 
 /** One message: the contact's on the left, ours on the right, notes in yellow, events centred. */
 export const MessageBubble = memo(function MessageBubble({ message, onSendAgain }: MessageBubbleProps) {
   const { t, i18n } = useTranslation('inbox');
+  const [retryError, setRetryError] = useState<unknown>(null);
   const time = (
     <time dateTime={message.created_at} title={formatDateTime(message.created_at, i18n.language)}>
       {formatTime(message.created_at, i18n.language)}
@@ -68,11 +71,17 @@ export const MessageBubble = memo(function MessageBubble({ message, onSendAgain 
               reason: message.error_message || message.error_code || t('delivery.unknownReason'),
             })}
           </span>
-          {onSendAgain && message.body && (
-            <IonButton size="small" fill="clear" onClick={() => onSendAgain(message)} data-testid="send-again">
+          {onSendAgain && (
+            <IonButton
+              size="small"
+              fill="clear"
+              onClick={() => void Promise.resolve(onSendAgain(message)).then((refusal) => setRetryError(refusal ?? null))}
+              data-testid="send-again"
+            >
               {t('delivery.sendAgain')}
             </IonButton>
           )}
+          {retryError != null && <span data-testid="send-again-error">{describeError(t, retryError)}</span>}
         </div>
       )}
     </div>

@@ -19,7 +19,7 @@ interface MessageTimelineProps {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
-  onSendAgain: (message: Message) => void;
+  onSendAgain: (message: Message) => Promise<unknown>;
   footer?: ReactNode;
 }
 

@@ -3,7 +3,7 @@ import { ApiError } from '../../../shared/api';
 import type { Conversation, DeliveryStatus, Message } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
 import type { TypingFrame, ViewersChangedFrame, ViewersSnapshotFrame } from '../../../shared/realtime/events';
-import { fetchConversation, fetchMessages, sendMessage } from '../api';
+import { fetchConversation, fetchMessages, retryDelivery, sendMessage } from '../api';
 
 /** How long a "typing" signal lasts without a refresh (the sender repeats it every few seconds). */
 export const TYPING_TTL_MS = 6000;
@@ -69,6 +69,8 @@ export interface ThreadState {
   applyConversation: (conversation: Conversation) => void;
   send: (conversationId: string, request: SendRequest) => Promise<void>;
   retry: (conversationId: string, clientId: string) => Promise<void>;
+  /** Re-queue a reply the provider refused; resolves to the refusal (null when queued again). */
+  retryDelivery: (conversationId: string, messageId: string) => Promise<unknown>;
   discard: (conversationId: string, clientId: string) => void;
   applyTyping: (frame: TypingFrame, myMemberId: string | null) => void;
   applyViewersSnapshot: (frame: ViewersSnapshotFrame, myMemberId: string | null) => void;
@@ -288,6 +290,15 @@ export const useThreadStore = create<ThreadState>()((set, get) => {
         }));
       } catch (error) {
         update(conversationId, () => ({ loadingOlder: false, error }));
+      }
+    },
+
+    retryDelivery: async (conversationId, messageId) => {
+      try {
+        get().applyMessage(await retryDelivery(conversationId, messageId));
+        return null;
+      } catch (error) {
+        return error; // e.g. the 24-hour window closed: the bubble shows why
       }
     },
 
