@@ -21,7 +21,7 @@ def validate_timezone_name(value: str) -> None:
 class TenantSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Tenant
-        fields = ("id", "slug", "name")
+        fields = ("id", "slug", "name", "timezone", "locale")  # dates show in the tenant's time zone
 
 
 class TenantSerializer(serializers.ModelSerializer):
