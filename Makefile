@@ -44,13 +44,14 @@ define apt_need
 	fi
 endef
 
-.PHONY: help run test lint bench clean dev-frontend deps test-deps backend-deps frontend-deps frontend-build
+.PHONY: help run test lint bench clean dev-frontend api-types deps test-deps backend-deps frontend-deps frontend-build
 
 help:
 	@echo "make run           install what is missing, then serve Atendo on http://127.0.0.1:8000"
 	@echo "make test          lint, backend tests, frontend unit tests, browser tests"
 	@echo "make lint          ruff, mypy, import-linter (+ eslint and tsc for the frontend)"
 	@echo "make bench         benchmarks against the real servers (results in bench/results/)"
+	@echo "make api-types     regenerate the web app's API types from the OpenAPI schema"
 	@echo "make dev-frontend  Vite dev server for the web app"
 	@echo "make clean         remove var/ (data, mail, embedded servers) and built assets"
 
@@ -129,6 +130,11 @@ bench: deps
 	$(BENCH_ENV) E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webchat_latency.py
 	$(BENCH_ENV) E2E_DEBUG=false $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webhook_ack.py
 	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/sla_scan.py
+
+# The web app's API types, generated from the backend's OpenAPI schema (a test fails when stale).
+api-types: backend-deps frontend-deps
+	cd backend && DEBUG=true ../$(VENV)/bin/python manage.py spectacular --format openapi-json --file /tmp/atendo-openapi.json
+	frontend/node_modules/.bin/openapi-typescript /tmp/atendo-openapi.json -o frontend/src/shared/api/schema.d.ts
 
 dev-frontend: frontend-deps
 	npm --prefix frontend run dev

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -36,3 +38,19 @@ def test_schema_and_docs_are_served(anon):
 @pytest.mark.django_db
 def test_migrations_match_the_models():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+REPO = Path(__file__).resolve().parents[4]
+GENERATED_TYPES = REPO / "frontend" / "src" / "shared" / "api" / "schema.d.ts"
+OPENAPI_TYPESCRIPT = REPO / "frontend" / "node_modules" / ".bin" / "openapi-typescript"
+
+
+def test_frontend_api_types_match_the_schema(tmp_path):
+    """The web app's API types are generated from this schema; a change to the API without
+    `make api-types` fails here instead of drifting silently."""
+    assert OPENAPI_TYPESCRIPT.exists(), "frontend dependencies are missing: npm --prefix frontend ci"
+    schema = tmp_path / "openapi.json"
+    call_command("spectacular", "--format", "openapi-json", "--file", str(schema))
+    fresh = tmp_path / "schema.d.ts"
+    subprocess.run([str(OPENAPI_TYPESCRIPT), str(schema), "-o", str(fresh)], check=True, capture_output=True)
+    assert fresh.read_text() == GENERATED_TYPES.read_text(), "frontend API types are stale: run `make api-types`"
