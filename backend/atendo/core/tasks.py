@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import smtplib
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -63,14 +64,29 @@ def purge_expired_magic_links() -> int:
 
 
 @shared_task(bind=True, queue="default", acks_late=True, max_retries=8)
-def email_notification(self, notification_id: str) -> None:  # type: ignore[no-untyped-def]
-    note = Notification.objects.unscoped().select_related("recipient__user").filter(id=notification_id).first()
-    if note is None or note.emailed_at is not None:
-        return
-    user = note.recipient.user
-    context = {"title": note.title, "body": note.body, "url": f"{settings.APP_URL}/tickets"}
-    try:
-        send_localized_email(to=user.email, template="notification", language=user.preferred_language, context=context)
-    except (smtplib.SMTPException, OSError) as exc:
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
-    Notification.objects.unscoped().filter(id=note.id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+def email_notifications(self, notification_ids: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """E-mail notifications not e-mailed yet. The ones sent are marked before a retry, so a
+    retry after a failure sends only the rest."""
+    notes = (
+        Notification.objects.unscoped()
+        .select_related("recipient__user")
+        .filter(id__in=notification_ids, emailed_at__isnull=True)
+        .order_by("created_at")
+    )
+    sent: list[Any] = []
+
+    def mark_sent() -> None:
+        Notification.objects.unscoped().filter(id__in=sent, emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+    for note in notes:
+        user = note.recipient.user
+        context = {"title": note.title, "body": note.body, "url": f"{settings.APP_URL}/tickets"}
+        try:
+            send_localized_email(
+                to=user.email, template="notification", language=user.preferred_language, context=context
+            )
+        except (smtplib.SMTPException, OSError) as exc:
+            mark_sent()
+            raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from exc
+        sent.append(note.id)
+    mark_sent()

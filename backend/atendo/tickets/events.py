@@ -26,9 +26,19 @@ class TicketTransferred(Event):
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SlaChanged(Event):
-    """kind: started | paused | resumed | met | cancelled | retargeted | warning | breached.
-    Warnings and breaches are also the `sla.warning` / `sla.breached` notifications' trigger."""
+    """kind: started | paused | resumed | met | cancelled | retargeted."""
 
     name: ClassVar[str] = "sla.changed"
     ticket_id: UUID
+    kind: str
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class SlaAlerted(Event):
+    """Tickets of one tenant whose clocks reached their warning or breach in one scan batch
+    (kind: warning | breached): one event for the lot, so the fan-out (board frames,
+    notifications, e-mails) costs a few queries per batch, not per ticket."""
+
+    name: ClassVar[str] = "sla.alerted"
+    ticket_ids: tuple[UUID, ...]
     kind: str

@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from atendo.core.events import publish
 from atendo.organizations.business_hours import BusinessCalendar
 from atendo.organizations.models import SlaPolicy
-from atendo.tickets.events import SlaChanged
+from atendo.tickets.events import SlaAlerted, SlaChanged
 from atendo.tickets.models import SlaClock, SlaEvent, SlaTarget, Ticket
 
 SCAN_BATCH = 500
@@ -123,12 +123,20 @@ def refresh_summary(ticket: Ticket) -> None:
 
 def _refresh_summaries(tickets: list[Ticket]) -> None:
     """refresh_summary for many tickets in two queries (the scan's batches)."""
+    if not tickets:
+        return
     by_ticket: dict[Any, list[SlaClock]] = {t.id: [] for t in tickets}
     for clock in SlaClock.objects.unscoped().filter(ticket_id__in=list(by_ticket)):
         by_ticket[clock.ticket_id].append(clock)
     for ticket in tickets:
         ticket.sla_state, ticket.next_due_at = _summary(by_ticket[ticket.id])
-    Ticket.objects.unscoped().bulk_update(tickets, ["sla_state", "next_due_at"])
+    # One UPDATE … FROM (VALUES …): bulk_update's CASE per row cost ~4 ms a ticket to build.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Ticket._meta.db_table} AS t SET sla_state = v.state, next_due_at = v.due::timestamptz "  # noqa: S608 - table name, values bound
+            f"FROM (VALUES {', '.join(['(%s::uuid, %s, %s)'] * len(tickets))}) AS v(id, state, due) WHERE t.id = v.id",
+            [value for t in tickets for value in (t.id, t.sla_state, t.next_due_at)],
+        )
 
 
 def _changed(ticket: Ticket, kind: str) -> None:
@@ -296,7 +304,10 @@ def sla_scan(now: datetime | None = None) -> dict[str, int]:
                 tickets = list({c.ticket_id: c.ticket for c in batch}.values())
                 _refresh_summaries(tickets)
                 label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
+                by_tenant: dict[Any, list[Any]] = {}
                 for ticket in tickets:
-                    publish(SlaChanged(tenant_id=ticket.tenant_id, ticket_id=ticket.id, kind=label))
+                    by_tenant.setdefault(ticket.tenant_id, []).append(ticket.id)
+                for tenant_id, ticket_ids in by_tenant.items():
+                    publish(SlaAlerted(tenant_id=tenant_id, ticket_ids=tuple(ticket_ids), kind=label))
                 counts["warnings" if kind == SlaEvent.Kind.WARNING else "breaches"] += len(batch)
     return counts

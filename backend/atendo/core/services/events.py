@@ -17,8 +17,9 @@ class MemberChanged(Event):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
-class NotificationCreated(Event):
-    name: ClassVar[str] = "notification.created"
-    notification_id: UUID
-    recipient_id: UUID
+class NotificationsCreated(Event):
+    """One event per batch: an SLA scan may notify hundreds of people at once."""
+
+    name: ClassVar[str] = "notifications.created"
+    notification_ids: tuple[UUID, ...]
     email: bool = False

@@ -76,3 +76,42 @@ def test_member_without_ticket_view_is_refused(two_tenants):
         assert await refusal_code(f"/ws/acme/tickets?token={AccessToken.for_user(member.user)}") == 4403
 
     async_to_sync(scenario)()
+
+
+def test_sla_alerts_reach_boards_in_one_frame_per_group(two_tenants):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from atendo.organizations.models import SlaPolicy
+    from atendo.tickets import sla
+
+    tenant = two_tenants.a.tenant
+    sales, support = department(tenant, "Vendas"), department(tenant, "Suporte")
+    SlaPolicy.objects.create(
+        tenant=tenant, name="Suporte", department=support, first_response_minutes=1, calendar_minutes=True
+    )
+    sales_agent = two_tenants.a.add_member("agent", scope=("department", sales.id))
+    admin = two_tenants.a.api("admin")
+    ids = {
+        admin.post("/api/v1/tickets", {"subject": f"T{i}", "department": str(support.id)}).json()["id"]
+        for i in range(3)
+    }
+
+    async def scenario():
+        everyone, ok1, _ = await _connect("acme", two_tenants.a.user("supervisor"))
+        sales_board, ok2, _ = await _connect("acme", sales_agent.user)
+        other_tenant, ok3, _ = await _connect("globex", two_tenants.b.user("owner"))
+        assert ok1 and ok2 and ok3
+        await sync_to_async(sla.sla_scan)(timezone.now() + timedelta(minutes=5))
+        breached = await _next(everyone, "sla.alerted")
+        while breached["kind"] != "breached":
+            breached = await _next(everyone, "sla.alerted")
+        assert {t["id"] for t in breached["tickets"]} == ids
+        assert all(t["sla_state"] == "breached" for t in breached["tickets"])
+        assert await sales_board.receive_nothing(timeout=0.5)
+        assert await other_tenant.receive_nothing(timeout=0.2)
+        for socket in (everyone, sales_board, other_tenant):
+            await socket.disconnect()
+
+    async_to_sync(scenario)()

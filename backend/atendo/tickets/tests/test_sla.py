@@ -206,3 +206,33 @@ def test_transfer_to_another_department_retargets(two_tenants, support):
     assert (first.target_seconds, first.consumed_seconds) == (20 * 60, 5 * 60)
     assert first.due_at == MONDAY_10_LOCAL + timedelta(minutes=20)
     assert api.get(f"/api/v1/tickets/{ticket['id']}/sla").json()["policy"] == "Vendas"
+
+
+def test_breach_fan_out_costs_the_same_queries_for_3_or_30_tickets(
+    two_tenants, support, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Board frames, notifications and e-mails for a scan batch are loaded and written in
+    bulk: the query count does not grow with the number of tickets that breached."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    two_tenants.a.add_member("supervisor", scope=("department", support.id))
+    api = two_tenants.a.api("agent")
+    agent = str(two_tenants.a.member("agent").id)
+
+    def scan_with(count: int, start: datetime) -> int:
+        with at(start):
+            for i in range(count):
+                api.post("/api/v1/tickets", {"subject": f"T{i}", "department": str(support.id), "assignee": agent})
+        with (
+            at(start + timedelta(hours=2)),
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            counts = sla.sla_scan()
+        assert counts["breaches"] >= count
+        return len(queries)
+
+    few = scan_with(3, MONDAY_10_LOCAL)
+    many = scan_with(30, MONDAY_10_LOCAL + timedelta(days=1))
+    assert many == few
