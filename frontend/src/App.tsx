@@ -10,6 +10,8 @@ import { selectIsAuthenticated, useAuthStore } from './shared/auth/store';
 const InboxPage = lazy(() => import('./apps/inbox/pages/InboxPage'));
 const TicketsPage = lazy(() => import('./apps/tickets/pages/TicketsPage'));
 const SettingsPage = lazy(() => import('./apps/settings/pages/SettingsPage'));
+const AutomationsPage = lazy(() => import('./apps/automations/pages/AutomationsPage'));
+const AnalyticsPage = lazy(() => import('./apps/analytics/pages/AnalyticsPage'));
 const LoginPage = lazy(() => import('./apps/auth/pages/LoginPage'));
 const VerifyPage = lazy(() => import('./apps/auth/pages/VerifyPage'));
 
@@ -26,6 +28,8 @@ function suspended(Page: LazyExoticComponent<ComponentType>) {
 const Inbox = suspended(InboxPage);
 const Tickets = suspended(TicketsPage);
 const Settings = suspended(SettingsPage);
+const Automations = suspended(AutomationsPage);
+const Analytics = suspended(AnalyticsPage);
 const Login = suspended(LoginPage);
 const Verify = suspended(VerifyPage);
 
@@ -37,8 +41,12 @@ function SignedInShell() {
       <IonRouterOutlet id="main">
         {/* Not exact: /inbox/:conversationId is the same page (the split view must not transition). */}
         <Route path="/inbox" component={Inbox} />
-        <Route exact path="/tickets" component={Tickets} />
-        <Route exact path="/settings" component={Settings} />
+        {/* Not exact: /tickets/:ticketId is the same page (board and ticket side by side). */}
+        <Route path="/tickets" component={Tickets} />
+        {/* Not exact: /settings/:section is the same page (section list and section side by side). */}
+        <Route path="/settings" component={Settings} />
+        <Route exact path="/automations" component={Automations} />
+        <Route exact path="/analytics" component={Analytics} />
         {/* A link opened while signed in may be for another account: let it through. */}
         <Route exact path="/auth/verify" component={Verify} />
         <Route exact path="/login" render={() => <Redirect to="/inbox" />} />

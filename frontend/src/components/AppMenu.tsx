@@ -12,8 +12,10 @@ import {
   IonToolbar,
 } from '@ionic/react';
 import {
+  analyticsOutline,
   chatbubblesOutline,
   checkmarkOutline,
+  flashOutline,
   logOutOutline,
   settingsOutline,
   ticketOutline,
@@ -21,19 +23,24 @@ import {
 import { useTranslation } from 'react-i18next';
 import { useHistory, useLocation } from 'react-router-dom';
 import { logout } from '../shared/auth/api';
+import { usePermissions } from '../shared/auth/permissions';
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, changeLanguage, isLanguage } from '../shared/i18n';
 
-const SECTIONS = [
+/** `permission`: listed only for members whose role holds it tenant-wide. */
+const SECTIONS: readonly { path: string; key: string; icon: string; testId: string; permission?: string }[] = [
   { path: '/inbox', key: 'menu.inbox', icon: chatbubblesOutline, testId: 'menu-inbox' },
   { path: '/tickets', key: 'menu.tickets', icon: ticketOutline, testId: 'menu-tickets' },
+  { path: '/automations', key: 'menu.automations', icon: flashOutline, testId: 'menu-automations', permission: 'automation.manage' },
+  { path: '/analytics', key: 'menu.analytics', icon: analyticsOutline, testId: 'menu-analytics', permission: 'analytics.view' },
   { path: '/settings', key: 'menu.settings', icon: settingsOutline, testId: 'menu-settings' },
-] as const;
+];
 
 export function AppMenu() {
   const { t, i18n } = useTranslation();
   const location = useLocation();
   const history = useHistory();
   const language = isLanguage(i18n.resolvedLanguage) ? i18n.resolvedLanguage : i18n.language;
+  const { can } = usePermissions();
 
   async function onLogout() {
     await logout();
@@ -49,7 +56,7 @@ export function AppMenu() {
       </IonHeader>
       <IonContent>
         <IonList lines="none">
-          {SECTIONS.map((s) => (
+          {SECTIONS.filter((s) => !s.permission || can(s.permission)).map((s) => (
             <IonMenuToggle key={s.path} autoHide={false}>
               <IonItem
                 routerLink={s.path}

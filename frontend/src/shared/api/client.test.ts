@@ -118,6 +118,14 @@ describe('api client', () => {
     });
   });
 
+  it('flattens nested field errors into dotted paths', async () => {
+    const fields = { settings: { allowed_origins: ['Give an origin.'] }, roles: [{}, { scope_id: ['Give both.'] }], name: ['Taken.'] };
+    const { client } = setup(async () => json(400, { code: 'invalid', message: 'Some fields are not valid.', fields }));
+    await expect(client.post('/x', {})).rejects.toMatchObject({
+      fields: { 'settings.allowed_origins': ['Give an origin.'], 'roles.1.scope_id': ['Give both.'], name: ['Taken.'] },
+    });
+  });
+
   it('turns non-JSON failures and network errors into ApiErrors', async () => {
     const html = setup(async () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway' }));
     await expect(html.client.get('/x')).rejects.toMatchObject({ status: 502, code: 'http_502', fields: {} });

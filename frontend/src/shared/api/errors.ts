@@ -20,13 +20,28 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Nested serializer errors become dotted paths: `{"settings": {"allowed_origins": [..]}}` →
+ * `settings.allowed_origins`, `{"roles": [{}, {"scope_id": [..]}]}` → `roles.1.scope_id`.
+ */
 function normalizeFields(raw: unknown): FieldErrors {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {};
   const out: FieldErrors = {};
-  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (Array.isArray(value)) out[key] = value.map(String);
-    else if (value !== null && value !== undefined) out[key] = [String(value)];
-  }
+  const add = (key: string, message: string) => (out[key] ??= []).push(message);
+  const walk = (key: string, value: unknown) => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (item && typeof item === 'object') walk(`${key}.${index}`, item);
+        else if (item !== null && item !== undefined) add(key, String(item));
+      });
+    } else if (typeof value === 'object') {
+      for (const [child, nested] of Object.entries(value as Record<string, unknown>)) walk(`${key}.${child}`, nested);
+    } else {
+      add(key, String(value));
+    }
+  };
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) walk(key, value);
   return out;
 }
 

@@ -3,7 +3,7 @@ import i18next from 'i18next';
 export const SUPPORTED_LANGUAGES = ['pt-BR', 'en', 'es'] as const;
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 export const FALLBACK_LANGUAGE: Language = 'en';
-export const NAMESPACES = ['common', 'auth', 'inbox'] as const;
+export const NAMESPACES = ['common', 'auth', 'inbox', 'tickets', 'settings'] as const;
 export const LANGUAGE_STORAGE_KEY = 'atendo.language';
 
 /**

@@ -1,6 +1,6 @@
 import { IonActionSheet, IonButton, IonButtons, IonHeader, IonIcon, IonToolbar } from '@ionic/react';
 import { arrowBack, checkmarkCircleOutline, ellipsisVertical, personAdd } from 'ionicons/icons';
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../../shared/api/types';
 import { describeError } from '../../../shared/i18n/errors';
@@ -15,6 +15,9 @@ import { TransferModal } from './TransferModal';
 import { useConversationActions } from './useConversationActions';
 import { ViewersBar } from './ViewersBar';
 
+// The tickets app's form, fetched (with its translations) only when an agent opens it.
+const CreateTicketModal = lazy(() => import('../../tickets/components/CreateTicketModal'));
+
 interface ConversationHeaderProps {
   conversation: Conversation;
   myMemberId: string | null;
@@ -24,7 +27,7 @@ interface ConversationHeaderProps {
 }
 
 type Sheet = 'none' | 'more' | 'snooze';
-type Modal = 'none' | 'assign' | 'transfer';
+type Modal = 'none' | 'assign' | 'transfer' | 'ticket';
 
 export function ConversationHeader({ conversation, myMemberId, viewers, onBack }: ConversationHeaderProps) {
   const { t, i18n } = useTranslation('inbox');
@@ -108,6 +111,7 @@ export function ConversationHeader({ conversation, myMemberId, viewers, onBack }
         buttons={[
           { text: t('actions.assignTo'), handler: () => setModal('assign') },
           { text: t('actions.transfer'), handler: () => setModal('transfer') },
+          { text: t('actions.createTicket'), handler: () => setModal('ticket'), htmlAttributes: { 'data-testid': 'create-ticket' } },
           ...(conversation.status !== 'pending'
             ? [{ text: t('actions.markPending'), handler: () => void actions.setStatus('pending') }]
             : []),
@@ -145,6 +149,21 @@ export function ConversationHeader({ conversation, myMemberId, viewers, onBack }
           if (await actions.transfer(target)) setModal('none');
         }}
       />
+      {modal === 'ticket' && (
+        <Suspense fallback={null}>
+          <CreateTicketModal
+            isOpen
+            onClose={() => setModal('none')}
+            source={{
+              conversationId: conversation.id,
+              contactName: name,
+              departmentId: conversation.department_id,
+              teamId: conversation.team_id,
+              preview: conversation.last_message_preview,
+            }}
+          />
+        </Suspense>
+      )}
       {actions.error !== null && (
         <div className="atendo-action-error" role="alert" data-testid="action-error">
           <span>{describeError(t, actions.error)}</span>

@@ -1,107 +1,58 @@
-import {
-  IonButton,
-  IonInput,
-  IonItem,
-  IonList,
-  IonListHeader,
-  IonNote,
-  IonSelect,
-  IonSelectOption,
-  IonText,
-} from '@ionic/react';
+import { IonButton } from '@ionic/react';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type FieldErrors } from '../../../shared/api';
 import { updateMe } from '../../../shared/auth/api';
 import { useAuthStore } from '../../../shared/auth/store';
 import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, type Language, isLanguage } from '../../../shared/i18n';
-import { describeError } from '../../../shared/i18n/errors';
+import { FormError, InputField, SelectField, errorsFor, useApiForm } from './form';
 
 /** Name and preferred language of the signed-in user (PATCH /api/v1/users/me). */
 export function ProfileForm() {
-  const { t } = useTranslation();
+  const { t } = useTranslation('settings');
   const user = useAuthStore((s) => s.user);
   const [name, setName] = useState(user?.name ?? '');
   const [language, setLanguage] = useState<Language>(user?.preferred_language ?? 'en');
-  const [saving, setSaving] = useState(false);
-  const [status, setStatus] = useState<'idle' | 'saved'>('idle');
-  const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  const form = useApiForm();
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setSaving(true);
-    setError(null);
-    setFields({});
-    setStatus('idle');
-    try {
-      await updateMe({ name: name.trim(), preferred_language: language });
-      setStatus('saved');
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 400) setFields(err.fields);
-      setError(describeError(t, err));
-    } finally {
-      setSaving(false);
-    }
+    setSaved(false);
+    if (await form.run(() => updateMe({ name: name.trim(), preferred_language: language }))) setSaved(true);
   }
 
   if (!user) return null;
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate className="atendo-narrow" data-testid="profile-form">
-      <IonList>
-        <IonListHeader>{t('settings.profile.title')}</IonListHeader>
-        <IonItem>
-          <IonInput label={t('settings.profile.email')} labelPlacement="stacked" value={user.email} readonly />
-        </IonItem>
-        <IonItem>
-          <IonInput
-            label={t('settings.profile.name')}
-            labelPlacement="stacked"
-            name="name"
-            value={name}
-            maxlength={150}
-            autocomplete="name"
-            data-testid="profile-name"
-            onIonInput={(e) => setName(String(e.detail.value ?? ''))}
-          />
-        </IonItem>
-        {fields.name && (
-          <IonText color="danger">
-            <p className="atendo-field-error">{fields.name.join(' ')}</p>
-          </IonText>
-        )}
-        <IonItem>
-          <IonSelect
-            label={t('settings.profile.language')}
-            labelPlacement="stacked"
-            interface="popover"
-            value={language}
-            data-testid="profile-language"
-            onIonChange={(e) => {
-              if (isLanguage(e.detail.value)) setLanguage(e.detail.value);
-            }}
-          >
-            {SUPPORTED_LANGUAGES.map((lng) => (
-              <IonSelectOption key={lng} value={lng}>
-                {LANGUAGE_NAMES[lng]}
-              </IonSelectOption>
-            ))}
-          </IonSelect>
-        </IonItem>
-      </IonList>
-      {error && (
-        <IonText color="danger" role="alert">
-          <p>{error}</p>
-        </IonText>
+    <form onSubmit={(e) => void onSubmit(e)} noValidate className="atendo-settings-form" data-testid="profile-form">
+      <InputField label={t('profile.email')} value={user.email} onChange={() => undefined} readOnly type="email" />
+      <InputField
+        label={t('profile.name')}
+        value={name}
+        onChange={setName}
+        maxLength={150}
+        autoComplete="name"
+        errors={errorsFor(form.fields, 'name')}
+        testId="profile-name"
+      />
+      <SelectField
+        label={t('profile.language')}
+        value={language}
+        onChange={(value) => isLanguage(value) && setLanguage(value)}
+        options={SUPPORTED_LANGUAGES.map((lng) => ({ value: lng, label: LANGUAGE_NAMES[lng] }))}
+        errors={errorsFor(form.fields, 'preferred_language')}
+        testId="profile-language"
+      />
+      <FormError form={form} shown={['name', 'preferred_language']} />
+      {saved && (
+        <p className="atendo-settings-saved" role="status" data-testid="profile-saved">
+          {t('profile.saved')}
+        </p>
       )}
-      {status === 'saved' && (
-        <IonNote color="success" role="status" data-testid="profile-saved">
-          {t('settings.profile.saved')}
-        </IonNote>
-      )}
-      <IonButton type="submit" expand="block" disabled={saving} data-testid="profile-save">
-        {saving ? t('settings.profile.saving') : t('settings.profile.save')}
-      </IonButton>
+      <div className="atendo-settings-actions">
+        <IonButton type="submit" disabled={form.busy} data-testid="profile-save">
+          {form.busy ? t('common.saving') : t('common.save')}
+        </IonButton>
+      </div>
     </form>
   );
 }

@@ -1,0 +1,279 @@
+import { setupIonicReact } from '@ionic/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DepartmentDetail, MemberDetail, TenantDomain, TenantProfile, WebChatAccount } from '../../../shared/api/types';
+import { usePermissionsStore } from '../../../shared/auth/permissions';
+import { useAuthStore } from '../../../shared/auth/store';
+import { HttpError, fakeApi } from '../../../test/fakeApi';
+import { TENANT } from '../../../test/factories';
+import { setupTestI18n } from '../../../test/i18n';
+import { ROLES, TENANT_ID, page, userWith } from '../../../test/settings';
+import { useChannelsStore } from '../store/channelsStore';
+import { useMembersStore } from '../store/membersStore';
+import { useOrgStore } from '../store/orgStore';
+import { useWorkspaceStore } from '../store/workspaceStore';
+import { ChannelsSection } from './ChannelsSection';
+import { DepartmentsSection } from './DepartmentsSection';
+import { MembersSection } from './MembersSection';
+import { SlaSection } from './SlaSection';
+import { WorkspaceSection } from './WorkspaceSection';
+
+setupIonicReact();
+
+const type = (testId: string, value: string, index = 0) =>
+  fireEvent.change(screen.getAllByTestId(testId)[index] as HTMLElement, { target: { value } });
+const errorOf = (testId: string) => screen.queryByTestId(`${testId}-error`)?.textContent ?? null;
+
+const tenant: TenantProfile = {
+  id: TENANT_ID,
+  slug: 'demo',
+  name: 'Demo',
+  timezone: 'America/Sao_Paulo',
+  locale: 'pt-BR',
+  status: 'active',
+  reopen_window_hours: 72,
+  created_at: '2026-01-01T00:00:00Z',
+};
+
+function department(overrides: Partial<DepartmentDetail> = {}): DepartmentDetail {
+  return {
+    id: 'd-new',
+    name: 'Vendas',
+    description: '',
+    active: true,
+    business_hours: { timezone: 'America/Sao_Paulo', weekly: { mon: [['08:00', '18:00']] }, holidays: [] },
+    default_sla_policy: null,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  await setupTestI18n('en');
+});
+
+beforeEach(() => {
+  useAuthStore.setState({ access: 'a', refresh: 'r', user: userWith([{ slug: 'owner' }]), tenantSlug: TENANT.slug });
+  for (const store of [useOrgStore, useMembersStore, useWorkspaceStore, useChannelsStore]) store.getState().reset();
+  usePermissionsStore.setState({ tenant: 'demo', status: 'ready', roles: ROLES });
+});
+
+describe('DepartmentsSection', () => {
+  function serve() {
+    return fakeApi()
+      .on('GET', /\/departments$/, () => page([]))
+      .on('GET', /\/teams$/, () => page([]))
+      .on('GET', /\/sla-policies$/, () => page([]))
+      .on('GET', /\/tenants\/demo\/members$/, () => page([]))
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}$`), () => tenant)
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}/domains$`), () => page([]));
+  }
+
+  it('checks business hours before sending, shows API errors on the field, then creates the department', async () => {
+    const api = serve();
+    render(<DepartmentsSection tenant="demo" tenantId={TENANT_ID} />);
+    fireEvent.click(await screen.findByTestId('department-new'));
+    type('department-name', 'Vendas');
+    // Monday closes before it opens: caught here, nothing sent.
+    type('department-hours-mon-end', '07:00');
+    fireEvent.submit(screen.getByTestId('department-form'));
+    expect(screen.getByTestId('department-hours-mon-error').textContent).toBe('Each interval must close after it opens.');
+    expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
+
+    type('department-hours-mon-end', '00:00'); // midnight
+    fireEvent.click(screen.getByTestId('department-hours-sat-open'));
+    api.on('POST', /\/departments$/, () => {
+      throw new HttpError(409, { code: 'name_taken', message: 'This name is already used.', fields: { name: ['Already taken.'] } });
+    });
+    fireEvent.submit(screen.getByTestId('department-form'));
+    await waitFor(() => expect(errorOf('department-name')).toBe('Already taken.'));
+    expect(screen.getByTestId('department-error').textContent).toBe('This name is already used.');
+    const sent = api.calls.find((c) => c.method === 'POST')?.body as { business_hours: { timezone: string; weekly: Record<string, string[][]> } };
+    expect(sent.business_hours.timezone).toBe('America/Sao_Paulo'); // the tenant's zone
+    expect(sent.business_hours.weekly.mon).toEqual([['08:00', '24:00']]);
+    expect(sent.business_hours.weekly.sat).toEqual([['08:00', '18:00']]);
+    expect(sent.business_hours.weekly.sun).toEqual([]);
+
+    api.on('POST', /\/departments$/, ({ body }) => department({ name: (body as { name: string }).name }));
+    type('department-name', 'Vendas 2');
+    fireEvent.submit(screen.getByTestId('department-form'));
+    const row = await screen.findByTestId('department-row');
+    expect(row.dataset.name).toBe('Vendas 2');
+    expect(await within(row).findByTestId('teams')).toBeTruthy(); // opened, ready for teams
+  });
+
+  it('shows the server message on business hours it refuses', async () => {
+    serve().on('POST', /\/departments$/, () => {
+      throw new HttpError(400, { code: 'invalid', message: 'Some fields are not valid.', fields: { business_hours: ["unknown timezone 'Mars/Olympus'"] } });
+    });
+    render(<DepartmentsSection tenant="demo" tenantId={TENANT_ID} />);
+    fireEvent.click(await screen.findByTestId('department-new'));
+    type('department-name', 'Suporte');
+    fireEvent.submit(screen.getByTestId('department-form'));
+    await waitFor(() => expect(errorOf('department-hours')).toBe("unknown timezone 'Mars/Olympus'"));
+  });
+});
+
+describe('MembersSection', () => {
+  const me: MemberDetail = {
+    id: 'member-me',
+    user_id: 'u-me',
+    email: 'me@demo.test',
+    display_name: 'Me',
+    status: 'active',
+    roles: [{ id: 'role-owner', slug: 'owner', name: 'Owner', scope_type: null, scope_id: null }],
+    joined_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+  };
+
+  it('invites with a scoped role and shows nested role errors on the right row', async () => {
+    const api = fakeApi()
+      .on('GET', /\/tenants\/demo\/members$/, () => page([me]))
+      .on('GET', /\/tenants\/demo\/roles$/, () => page(ROLES))
+      .on('GET', /\/departments$/, () => page([department({ id: 'd-1', name: 'Vendas' })]))
+      .on('GET', /\/teams$/, () => page([]))
+      .on('GET', /\/sla-policies$/, () => page([]))
+      .on('POST', /\/tenants\/demo\/members$/, () => {
+        throw new HttpError(400, {
+          code: 'invalid',
+          message: 'Some fields are not valid.',
+          fields: { email: ['Enter a valid email address.'], roles: [{}, { scope_id: ['Give both scope_type and scope_id, or neither.'] }] },
+        });
+      });
+    render(<MembersSection tenant="demo" canInvite canManage />);
+    expect((await screen.findByTestId('member-row')).dataset.email).toBe('me@demo.test');
+    fireEvent.click(screen.getByTestId('member-invite-open'));
+    type('invite-email', 'nova');
+    fireEvent.click(screen.getByTestId('invite-grants-add'));
+    type('invite-grants-role', 'supervisor', 1);
+    type('invite-grants-scope', 'department:d-1', 1);
+    fireEvent.submit(screen.getByTestId('invite-form'));
+
+    await waitFor(() => expect(errorOf('invite-email')).toBe('Enter a valid email address.'));
+    const rows = screen.getAllByTestId('invite-grants-row');
+    expect(rows[1]?.textContent).toContain('Give both scope_type and scope_id, or neither.');
+    expect(rows[0]?.textContent).not.toContain('Give both');
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      email: 'nova',
+      display_name: '',
+      roles: [
+        { role: 'agent', scope_type: null, scope_id: null },
+        { role: 'supervisor', scope_type: 'department', scope_id: 'd-1' },
+      ],
+    });
+  });
+});
+
+describe('ChannelsSection', () => {
+  const created: WebChatAccount = {
+    id: 'wc-1',
+    name: 'Site',
+    status: 'active',
+    widget_token: 'tok123',
+    settings: { allowed_origins: ['https://www.example.com'], primary_color: '#128C7E', greeting: 'Olá!', prechat_fields: [], require_identity: false },
+    identity_secret: 'shh',
+    embed_code: '<script src="https://atendo.example.com/widget/tok123.js" async></script>',
+    created_at: '2026-01-01T00:00:00Z',
+  };
+
+  it('creates a Web Chat and shows its embed snippet; origin errors land on the origins field', async () => {
+    const api = fakeApi()
+      .on('GET', /\/channels\/(webchat|connectors|accounts)$/, () => page([]))
+      .on('GET', /\/(departments|teams|sla-policies)$/, () => page([]))
+      .on('POST', /\/channels\/webchat$/, () => {
+        throw new HttpError(400, { code: 'invalid', message: 'Some fields are not valid.', fields: { settings: { allowed_origins: ['Give an origin like https://www.example.com.'] } } });
+      });
+    render(<ChannelsSection tenant="demo" />);
+    fireEvent.click(await screen.findByTestId('channel-add-webchat'));
+    type('webchat-name', 'Site');
+    type('webchat-origins', 'www.example.com');
+    type('webchat-greeting', 'Olá!');
+    fireEvent.submit(screen.getByTestId('webchat-form'));
+    await waitFor(() => expect(errorOf('webchat-origins')).toBe('Give an origin like https://www.example.com.'));
+
+    api.on('POST', /\/channels\/webchat$/, () => created);
+    type('webchat-origins', 'https://www.example.com');
+    fireEvent.submit(screen.getByTestId('webchat-form'));
+    const card = await screen.findByTestId('webchat-card');
+    expect(within(card).getByTestId('webchat-embed').textContent).toBe(created.embed_code);
+    expect(within(card).getByTestId('webchat-embed-copy')).toBeTruthy();
+    expect(api.calls.at(-1)?.body).toEqual({
+      name: 'Site',
+      settings: { allowed_origins: ['https://www.example.com'], primary_color: '#128C7E', greeting: 'Olá!' },
+    });
+  });
+});
+
+describe('WorkspaceSection', () => {
+  const domain: TenantDomain = {
+    id: 'dom-1',
+    hostname: 'atendimento.example.com',
+    is_verified: false,
+    is_primary: false,
+    verification_record: { type: 'TXT', name: '_atendo.atendimento.example.com', value: 'atendo-verification=abc' },
+    verified_at: null,
+    created_at: '2026-01-01T00:00:00Z',
+  };
+
+  it('shows the TXT record to publish and why verification failed, then verifies', async () => {
+    const api = fakeApi()
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}$`), () => tenant)
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}/domains$`), () => page([domain]))
+      .on('POST', /\/verify$/, () => {
+        throw new HttpError(400, { code: 'domain_not_verified', message: 'We could not find the verification record.', fields: { hostname: ['Verification record not found.'] } });
+      });
+    render(<WorkspaceSection tenantId={TENANT_ID} canManage canManageDomains />);
+    const row = await screen.findByTestId('domain-row');
+    expect(within(row).getByTestId('domain-record-name').textContent).toBe('_atendo.atendimento.example.com');
+    expect(within(row).getByTestId('domain-record-value').textContent).toBe('atendo-verification=abc');
+    fireEvent.click(within(row).getByTestId('domain-verify'));
+    expect((await within(row).findByTestId('domain-error')).textContent).toMatch(/TXT record was not found yet/);
+
+    api.on('POST', /\/verify$/, () => ({ ...domain, is_verified: true, verified_at: '2026-01-02T00:00:00Z' }));
+    fireEvent.click(within(row).getByTestId('domain-verify'));
+    await within(screen.getByTestId('domain-row')).findByTestId('domain-verified');
+    expect(screen.queryByTestId('domain-dns')).toBeNull();
+  });
+
+  it('shows the tenant form read-only without tenant.manage', async () => {
+    fakeApi()
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}$`), () => tenant)
+      .on('GET', new RegExp(`/tenants/${TENANT_ID}/domains$`), () => page([]));
+    render(<WorkspaceSection tenantId={TENANT_ID} canManage={false} canManageDomains />);
+    expect(((await screen.findByTestId('tenant-name')) as HTMLInputElement).readOnly).toBe(true);
+    expect(screen.queryByTestId('tenant-save')).toBeNull();
+    expect(screen.getByTestId('domain-form')).toBeTruthy();
+  });
+});
+
+describe('SlaSection', () => {
+  it('sends targets in minutes and shows errors that belong to no field', async () => {
+    const api = fakeApi()
+      .on('GET', /\/(departments|teams|sla-policies)$/, () => page([]))
+      .on('POST', /\/sla-policies$/, () => {
+        throw new HttpError(400, { code: 'invalid', message: 'Some fields are not valid.', fields: { non_field_errors: ['Set at least one target.'], warning_percent: ['Ensure this value is less than or equal to 99.'] } });
+      });
+    render(<SlaSection tenant="demo" />);
+    fireEvent.click(await screen.findByTestId('sla-new'));
+    type('sla-name', 'Padrão');
+    type('sla-first-response', '30');
+    type('sla-first-response-unit', 'minutes');
+    type('sla-resolution', '2');
+    type('sla-resolution-unit', 'days');
+    type('sla-warning', '120');
+    fireEvent.submit(screen.getByTestId('sla-form'));
+    await waitFor(() => expect(errorOf('sla-warning')).toBe('Ensure this value is less than or equal to 99.'));
+    expect(screen.getByTestId('sla-error').textContent).toContain('Set at least one target.');
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toMatchObject({
+      name: 'Padrão',
+      department: null,
+      priority: '',
+      first_response_minutes: 30,
+      next_response_minutes: null,
+      resolution_minutes: 2880,
+      calendar_minutes: false,
+      warning_percent: 120,
+    });
+  });
+});
