@@ -122,13 +122,14 @@ endif
 
 # Benchmarks run the real servers in production mode (DEBUG off) and print Markdown tables;
 # raw figures land in bench/results/. `make bench QUICK=1`: short runs (3 s webhook loads,
-# fewer samples and tickets) to check that every scenario works.
+# fewer samples, tickets and stored events) to check that every scenario works.
 QUICK ?=
 BENCH_ENV := $(if $(QUICK),BENCH_QUICK=1 BENCH_SAMPLES=$${BENCH_SAMPLES:-20} BENCH_TICKETS=$${BENCH_TICKETS:-10000},)
 bench: deps
 	@$(call apt_need,/usr/bin/wrk:wrk)
 	$(BENCH_ENV) E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webchat_latency.py
 	$(BENCH_ENV) E2E_DEBUG=false $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webhook_ack.py
+	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/processing.py
 	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/sla_scan.py
 
 # The web app's API types, generated from the backend's OpenAPI schema (a test fails when stale).

@@ -209,6 +209,8 @@ PROVIDER_HTTP_TIMEOUT_SECONDS: float = env.float("PROVIDER_HTTP_TIMEOUT_SECONDS"
 WEBHOOK_MAX_BYTES: int = env.int("WEBHOOK_MAX_BYTES", default=8 * 1024 * 1024)
 INBOUND_MAX_ATTEMPTS: int = env.int("INBOUND_MAX_ATTEMPTS", default=8)
 INBOUND_SWEEP_GRACE_SECONDS: int = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=120)
+# Stored events one worker claims and processes per transaction (one commit per batch).
+INBOUND_BATCH_SIZE: int = env.int("INBOUND_BATCH_SIZE", default=100)
 PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
 # E-mail channels: how often every mailbox is polled over IMAP, how many mails one sync reads,
 # and the largest mail stored whole (past it only the headers are kept, marked as truncated).

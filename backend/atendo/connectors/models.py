@@ -8,6 +8,7 @@ import secrets
 from typing import ClassVar
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from atendo.core.crypto import EncryptedTextField
@@ -76,7 +77,12 @@ class ChannelAccount(UUIDModel, TenantOwnedModel):
 
 
 class InboundEvent(models.Model):
-    """A provider delivery, stored raw and durably before anything else happens to it."""
+    """A provider delivery, stored raw and durably before anything else happens to it.
+
+    Workers claim pending events in batches (atendo.connectors.services.inbound_events_claim):
+    a claim counts an attempt and stamps `claimed_at` before any processing, so a worker killed
+    mid-batch still used up an attempt, and the sweeper hands its claims back after a grace
+    period. A failed attempt waits until `next_attempt_at` (2^n backoff)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -93,6 +99,9 @@ class InboundEvent(models.Model):
     last_error = models.TextField(blank=True, default="")
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Database defaults: the webhook path stores events with one raw INSERT that names neither.
+    next_attempt_at = models.DateTimeField(db_default=Now())
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
@@ -101,8 +110,8 @@ class InboundEvent(models.Model):
             models.UniqueConstraint(fields=["connector", "event_key"], name="inbound_event_unique"),
         ]
         indexes: ClassVar = [
-            # The sweeper reads only pending events, oldest first.
-            models.Index(fields=["received_at"], condition=models.Q(status="pending"), name="inbound_pending"),
+            # Claims and the sweeper read only pending events, in arrival (id) order.
+            models.Index(fields=["id"], condition=models.Q(status="pending"), name="inbound_pending_order"),
         ]
 
     def __str__(self) -> str:

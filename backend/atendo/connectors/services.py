@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,6 +112,122 @@ def inbound_event_store(*, tenant_id: Any, connector_id: Any, event_key: str, bo
         )
         row = cursor.fetchone()
     return int(row[0]) if row else None
+
+
+@dataclass(frozen=True)
+class ClaimedEvent:
+    """A stored event this worker holds: `attempts` already counts the current attempt."""
+
+    id: int
+    tenant_id: UUID
+    connector_id: UUID
+    body: bytes
+    attempts: int
+
+
+# One statement: pick due, unclaimed pending events in arrival order and count the attempt. It
+# commits before processing starts (autocommit), so a worker killed mid-batch has used it up.
+# Times are statement_timestamp(), like the `next_attempt_at` default (Django's Now()): now()
+# would be the start of an enclosing transaction.
+_CLAIM_SQL = """
+    UPDATE connectors_inboundevent AS event
+    SET attempts = event.attempts + 1, claimed_at = statement_timestamp()
+    FROM (
+        SELECT id FROM connectors_inboundevent
+        WHERE status = 'pending' AND claimed_at IS NULL AND next_attempt_at <= statement_timestamp() {only}
+        ORDER BY id
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    ) AS due
+    WHERE event.id = due.id
+    RETURNING event.id, event.tenant_id, event.connector_id, event.body, event.attempts
+"""
+
+
+def inbound_events_claim(*, limit: int, event_id: int | None = None) -> list[ClaimedEvent]:
+    """Claim up to `limit` due pending events (or just `event_id`), oldest first. Call it
+    outside a transaction: the claim has to be durable before the work starts."""
+    only = "AND id = %(event_id)s" if event_id is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL.format(only=only), {"limit": limit, "event_id": event_id})
+        rows = cursor.fetchall()
+    events = [
+        ClaimedEvent(id=row[0], tenant_id=row[1], connector_id=row[2], body=bytes(row[3]), attempts=row[4])
+        for row in rows
+    ]
+    return sorted(events, key=lambda event: event.id)
+
+
+def inbound_events_mark_done(event_ids: Iterable[int]) -> None:
+    ids = list(event_ids)
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE connectors_inboundevent SET status = 'done', processed_at = statement_timestamp(), "
+            "claimed_at = NULL, last_error = '' WHERE id = ANY(%s)",
+            [ids],
+        )
+
+
+def inbound_event_retry_later(*, event_id: int, error: str, delay_seconds: float) -> None:
+    """Give the claim back; the event is due again after `delay_seconds` (the caller's backoff)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE connectors_inboundevent SET claimed_at = NULL, last_error = %s, "
+            "next_attempt_at = statement_timestamp() + make_interval(secs => %s) WHERE id = %s AND status = 'pending'",
+            [error[:2000], delay_seconds, event_id],
+        )
+
+
+def inbound_event_dead_letter(*, event: ClaimedEvent, error: str) -> None:
+    """Stop trying: the event is kept as dead and an admin sees (and may replay) the letter."""
+    with transaction.atomic():
+        InboundEvent.objects.unscoped().filter(id=event.id).update(
+            status=InboundEvent.Status.DEAD, claimed_at=None, last_error=error[:2000]
+        )
+        DeadLetter.objects.create(
+            tenant_id=event.tenant_id, event_id=event.id, error=error[:5000], attempts=event.attempts
+        )
+
+
+def inbound_events_release_stale(*, grace_seconds: int) -> int:
+    """Hand back claims older than the grace period: their worker died (kill -9, lost host)
+    before finishing. The attempt it used stays counted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE connectors_inboundevent SET claimed_at = NULL "
+            "WHERE status = 'pending' AND claimed_at < statement_timestamp() - make_interval(secs => %s)",
+            [grace_seconds],
+        )
+        return int(cursor.rowcount)
+
+
+def inbound_events_overdue(*, grace_seconds: int, limit: int = 10_000) -> int:
+    """Pending events nobody has claimed for `grace_seconds` after they became due (their wake-up
+    was lost: broker restarted, workers down)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM connectors_inboundevent WHERE status = 'pending' "
+            "AND claimed_at IS NULL AND next_attempt_at <= statement_timestamp() - make_interval(secs => %s) "
+            "LIMIT %s) AS overdue",
+            [grace_seconds, limit],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def inbound_events_next_due_in(*, horizon_seconds: int) -> float | None:
+    """Seconds until the next pending event waiting for a retry becomes due (None: none within
+    the horizon)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT extract(epoch FROM min(next_attempt_at) - statement_timestamp()) FROM connectors_inboundevent "
+            "WHERE status = 'pending' AND claimed_at IS NULL "
+            "AND next_attempt_at <= statement_timestamp() + make_interval(secs => %s)",
+            [horizon_seconds],
+        )
+        seconds = cursor.fetchone()[0]
+    return None if seconds is None else max(0.0, float(seconds))
 
 
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -346,7 +466,7 @@ def dead_letter_replay(
     ensure_can(actor, "channel.manage", tenant)
     with transaction.atomic():
         InboundEvent.objects.for_tenant(tenant).filter(id=dead_letter.event_id).update(
-            status=InboundEvent.Status.PENDING, attempts=0
+            status=InboundEvent.Status.PENDING, attempts=0, claimed_at=None, next_attempt_at=Now()
         )
         dead_letter.replayed_at = timezone.now()
         dead_letter.save(update_fields=["replayed_at"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,7 +13,7 @@ from atendo.contacts.identities import normalize_identity
 from atendo.contacts.models import Contact, ContactIdentity
 from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, ConflictError
-from atendo.core.events import publish
+from atendo.core.events import publish, publish_all
 from atendo.core.models import Tenant, TenantUser
 from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 
@@ -64,6 +64,46 @@ def contact_upsert_by_identity(
         return identity.contact, False
     publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="created"))
     return contact, True
+
+
+def contacts_upsert_by_identities(*, tenant: Tenant, kind: str, names: Mapping[str, str]) -> dict[str, Contact]:
+    """contact_upsert_by_identity for many people at once (a batch of inbound messages):
+    `names` maps normalised identity values to the names the channel gave. Three queries for
+    the batch, whatever its size: the known identities, then the new contacts and their
+    identities in bulk. Safe under concurrency: an identity another transaction created first
+    wins (the unique index made us wait for it) and our contact for it is dropped."""
+    identities = ContactIdentity.objects.for_tenant(tenant).filter(kind=kind).select_related("contact")
+    found = {identity.value: identity.contact for identity in identities.filter(value__in=list(names))}
+    for value, contact in found.items():
+        if names.get(value) and not contact.name:
+            contact.name = names[value][:200]
+            contact.save(update_fields=["name", "updated_at"])
+    missing = [value for value in names if value not in found]
+    if not missing:
+        return found
+    with transaction.atomic():
+        created = {value: Contact(tenant=tenant, name=(names[value] or "")[:200]) for value in missing}
+        Contact.objects.bulk_create(created.values())
+        ContactIdentity.objects.bulk_create(
+            [
+                ContactIdentity(tenant=tenant, contact=contact, kind=kind, value=value)
+                for value, contact in created.items()
+            ],
+            ignore_conflicts=True,
+        )
+        winners = {identity.value: identity.contact for identity in identities.filter(value__in=missing)}
+        lost = [contact.id for value, contact in created.items() if winners[value].id != contact.id]
+        if lost:  # a concurrent request created these people first
+            Contact.objects.for_tenant(tenant).filter(id__in=lost).delete()
+    found.update(winners)
+    publish_all(
+        [
+            ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="created")
+            for value, contact in created.items()
+            if winners[value].id == contact.id
+        ]
+    )
+    return found
 
 
 def contact_create(

@@ -40,6 +40,9 @@ def _jsonable(value: Any) -> Any:
 
 E = TypeVar("E", bound=Event)
 _listeners: dict[type[Event], list[Callable[[Any], None]]] = defaultdict(list)
+# Listeners that take every event of one type published together (publish_all) in one call:
+# one query and one socket send per group for a batch instead of one per event.
+_batch_listeners: dict[type[Event], list[Callable[[Any], None]]] = defaultdict(list)
 
 
 def listens_to(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[[E], None]]:
@@ -51,14 +54,57 @@ def listens_to(event_type: type[E]) -> Callable[[Callable[[E], None]], Callable[
     return register
 
 
+def listens_to_batch(event_type: type[E]) -> Callable[[Callable[[list[E]], None]], Callable[[list[E]], None]]:
+    """Register a listener that receives a list of events of `event_type` (one event when it was
+    published alone)."""
+
+    def register(func: Callable[[list[E]], None]) -> Callable[[list[E]], None]:
+        if func not in _batch_listeners[event_type]:
+            _batch_listeners[event_type].append(func)
+        return func
+
+    return register
+
+
+def _call(listener: Callable[[Any], None], argument: Any, name: str) -> None:
+    try:
+        listener(argument)
+    except Exception:  # one broken listener must not starve the others
+        logger.exception("listener %s failed for %s", listener.__qualname__, name)
+
+
 def _dispatch(event: Event) -> None:
     for listener in list(_listeners.get(type(event), ())):
-        try:
-            listener(event)
-        except Exception:  # one broken listener must not starve the others
-            logger.exception("listener %s failed for %s", listener.__qualname__, event.name)
+        _call(listener, event, event.name)
+    for batch_listener in list(_batch_listeners.get(type(event), ())):
+        _call(batch_listener, [event], event.name)
+
+
+def _dispatch_all(events: list[Event]) -> None:
+    """Types in order of first appearance; within a type, publication order. Socket frames of
+    all the listeners go out together, one send per group."""
+    from atendo.core.realtime.broadcast import frames_batched
+
+    by_type: dict[type[Event], list[Event]] = {}
+    for event in events:
+        by_type.setdefault(type(event), []).append(event)
+    with frames_batched():
+        for event_type, batch in by_type.items():
+            for listener in list(_listeners.get(event_type, ())):
+                for event in batch:
+                    _call(listener, event, event.name)
+            for batch_listener in list(_batch_listeners.get(event_type, ())):
+                _call(batch_listener, batch, event_type.name)
 
 
 def publish(event: Event) -> None:
     """Deliver `event` to its listeners once the current transaction commits."""
     transaction.on_commit(lambda: _dispatch(event))
+
+
+def publish_all(events: list[Event]) -> None:
+    """Deliver many events at once when the current transaction commits (a batch of inbound
+    messages): batch listeners get each type's events in one call."""
+    if events:
+        batch = list(events)
+        transaction.on_commit(lambda: _dispatch_all(batch))

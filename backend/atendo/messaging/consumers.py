@@ -136,7 +136,13 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def event_forward(self, message: dict[str, Any]) -> None:
-        payload = message["payload"]
+        await self._forward(message["payload"])
+
+    async def event_forward_many(self, message: dict[str, Any]) -> None:
+        for payload in message["payloads"]:
+            await self._forward(payload)
+
+    async def _forward(self, payload: dict[str, Any]) -> None:
         if payload.get("tenant_id") != str(self.session.tenant_id):
             return
         await self.send_json({k: v for k, v in payload.items() if k != "tenant_id"})

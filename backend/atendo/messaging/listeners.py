@@ -4,18 +4,22 @@ step. Services publish events; only these functions talk to the channel layer an
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.db.models import Prefetch, Q
 
 from atendo.connectors.events import InboundEventStored
 from atendo.contacts.models import Contact
 from atendo.contacts.services import register_merge_step
-from atendo.core.events import listens_to
+from atendo.core.events import Event, listens_to, listens_to_batch
 from atendo.core.models import Tenant
 from atendo.core.realtime import groups
-from atendo.core.realtime.broadcast import send_payload
+from atendo.core.realtime.broadcast import send_payload, send_payloads
 from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated, TypingChanged
+from atendo.messaging.frames import conversation_data, message_data, visitor_message_data
 from atendo.messaging.models import (
     UNRESOLVED,
     Conversation,
@@ -24,9 +28,11 @@ from atendo.messaging.models import (
     MessageAttachment,
     MessageKind,
 )
-from atendo.messaging.serializers import ConversationSerializer, MessageSerializer, VisitorMessageSerializer
 
 logger = logging.getLogger(__name__)
+E = TypeVar("E", bound=Event)
+# Frames show an account's id, kind and name; its secret would be decrypted for every row.
+ACCOUNT_FIELDS_NOT_RENDERED = ("secret", "settings", "last_error")
 
 
 def _staff_groups(conversation: Conversation) -> list[str]:
@@ -43,47 +49,58 @@ def _staff_groups(conversation: Conversation) -> list[str]:
     return names
 
 
-def _message(event: MessageCreated | MessageUpdated) -> Message | None:
-    return (
-        Message.objects.for_tenant(event.tenant_id)
-        .filter(id=event.message_id)
-        .select_related("author", "conversation__account")
-        .prefetch_related(Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(event.tenant_id)))
-        .first()
-    )
-
-
 def _visible_to_visitor(message: Message) -> bool:
     return message.kind not in (MessageKind.NOTE, MessageKind.SYSTEM)
 
 
-def _broadcast_message(event: MessageCreated | MessageUpdated) -> None:
-    message = _message(event)
-    if message is None:
-        return
-    conversation = message.conversation
-    payload: dict[str, Any] = {
-        "event": event.name,
-        "tenant_id": str(event.tenant_id),
-        "conversation_id": str(conversation.id),
-        "message": MessageSerializer(message).data,
-    }
-    send_payload(payload, *_staff_groups(conversation))
-    if _visible_to_visitor(message) and conversation.account.kind == "webchat":
-        send_payload(
-            {"event": event.name, "tenant_id": str(event.tenant_id), "message": VisitorMessageSerializer(message).data},
-            groups.visitor(conversation.tenant_id, conversation.contact_id),
-        )
+def _by_tenant(events: Sequence[E]) -> dict[UUID | None, list[E]]:
+    grouped: dict[UUID | None, list[E]] = {}
+    for event in events:
+        grouped.setdefault(event.tenant_id, []).append(event)
+    return grouped
 
 
-@listens_to(MessageCreated)
-def broadcast_message_created(event: MessageCreated) -> None:
-    _broadcast_message(event)
+def _broadcast_messages(events: Sequence[MessageCreated | MessageUpdated]) -> None:
+    """message.created / message.updated frames: one query per tenant for all the messages and
+    one channel-layer send per group (a batch of inbound messages is one event list)."""
+    frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for tenant_id, tenant_events in _by_tenant(events).items():
+        messages = {
+            m.id: m
+            for m in Message.objects.for_tenant(tenant_id)
+            .filter(id__in={e.message_id for e in tenant_events})
+            .select_related("author", "conversation__account")
+            .defer(*(f"conversation__account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
+            .prefetch_related(Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(tenant_id)))
+        }
+        for event in tenant_events:
+            message = messages.get(event.message_id)
+            if message is None:
+                continue
+            conversation = message.conversation
+            payload = {
+                "event": event.name,
+                "tenant_id": str(tenant_id),
+                "conversation_id": str(conversation.id),
+                "message": message_data(message),
+            }
+            for group in _staff_groups(conversation):
+                frames[group].append(payload)
+            if _visible_to_visitor(message) and conversation.account.kind == "webchat":
+                frames[groups.visitor(conversation.tenant_id, conversation.contact_id)].append(
+                    {"event": event.name, "tenant_id": str(tenant_id), "message": visitor_message_data(message)}
+                )
+    send_payloads(frames)
 
 
-@listens_to(MessageUpdated)
-def broadcast_message_updated(event: MessageUpdated) -> None:
-    _broadcast_message(event)
+@listens_to_batch(MessageCreated)
+def broadcast_messages_created(events: list[MessageCreated]) -> None:
+    _broadcast_messages(events)
+
+
+@listens_to_batch(MessageUpdated)
+def broadcast_messages_updated(events: list[MessageUpdated]) -> None:
+    _broadcast_messages(events)
 
 
 @listens_to(MessageCreated)
@@ -94,30 +111,37 @@ def enqueue_delivery(event: MessageCreated) -> None:
         deliver_message.delay(str(event.message_id))
 
 
-@listens_to(ConversationUpdated)
-def broadcast_conversation_updated(event: ConversationUpdated) -> None:
-    conversation = (
-        Conversation.objects.for_tenant(event.tenant_id)
-        .filter(id=event.conversation_id)
-        .select_related("contact", "assignee", "account")
-        .first()
-    )
-    if conversation is None:
-        return
-    send_payload(
-        {
-            "event": event.name,
-            "tenant_id": str(event.tenant_id),
-            "change": event.change,
-            "conversation": ConversationSerializer(conversation).data,
-        },
-        *_staff_groups(conversation),
-    )
-    if event.change in ("status", "reopened", "created") and conversation.account.kind == "webchat":
-        send_payload(
-            {"event": "conversation.status_changed", "tenant_id": str(event.tenant_id), "status": conversation.status},
-            groups.visitor(conversation.tenant_id, conversation.contact_id),
-        )
+@listens_to_batch(ConversationUpdated)
+def broadcast_conversations_updated(events: list[ConversationUpdated]) -> None:
+    frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for tenant_id, tenant_events in _by_tenant(events).items():
+        conversations = {
+            c.id: c
+            for c in Conversation.objects.for_tenant(tenant_id)
+            .filter(id__in={e.conversation_id for e in tenant_events})
+            .select_related("contact", "assignee", "account")
+            .defer(*(f"account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
+        }
+        rendered: dict[UUID, dict[str, Any]] = {}
+        for event in tenant_events:
+            conversation = conversations.get(event.conversation_id)
+            if conversation is None:
+                continue
+            if conversation.id not in rendered:
+                rendered[conversation.id] = conversation_data(conversation)
+            payload = {
+                "event": event.name,
+                "tenant_id": str(tenant_id),
+                "change": event.change,
+                "conversation": rendered[conversation.id],
+            }
+            for group in _staff_groups(conversation):
+                frames[group].append(payload)
+            if event.change in ("status", "reopened", "created") and conversation.account.kind == "webchat":
+                frames[groups.visitor(conversation.tenant_id, conversation.contact_id)].append(
+                    {"event": "conversation.status_changed", "tenant_id": str(tenant_id), "status": conversation.status}
+                )
+    send_payloads(frames)
 
 
 @listens_to(TypingChanged)
@@ -162,19 +186,10 @@ def move_conversations_on_merge(tenant: Tenant, source: Contact, target: Contact
 register_merge_step(move_conversations_on_merge)
 
 
-# The event is stored before this runs and the sweeper re-enqueues anything left pending, so a
-# broker outage must cost an acknowledgement milliseconds, not Celery's default reconnect
-# back-off (~0.6 s per webhook, measured).
-FAST_FAIL_PUBLISH = {"max_retries": 1, "interval_start": 0, "interval_step": 0, "interval_max": 0}
-
-
 @listens_to(InboundEventStored)
-def enqueue_ingestion(event: InboundEventStored) -> None:
-    from kombu.exceptions import OperationalError
+def wake_ingestion(event: InboundEventStored) -> None:
+    """A provider event is stored: make sure a drain task will process it (coalesced: most
+    webhooks only find one already queued)."""
+    from atendo.messaging.tasks import ingestion_wake
 
-    from atendo.messaging.tasks import process_inbound_event
-
-    try:
-        process_inbound_event.apply_async((event.inbound_event_id,), retry_policy=FAST_FAIL_PUBLISH)
-    except OperationalError as exc:
-        logger.warning("broker unavailable; inbound event %s waits for the sweeper: %s", event.inbound_event_id, exc)
+    ingestion_wake()

@@ -3,12 +3,12 @@ inbox, an agent reply to the fake Graph API and the receipts coming back."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Now
 
 from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
 from atendo.connectors.tests import fake_meta as meta
@@ -164,32 +164,43 @@ def test_failures_retry_then_dead_letter_and_replay(
     account = whatsapp(two_tenants.a.tenant)
     calls = {"n": 0}
     from atendo.messaging import ingestion
+    from atendo.messaging.tasks import drain_inbound_events
 
-    original = ingestion.inbound_event_process
+    original = ingestion.messages_store_inbound
 
-    def flaky(event):
+    def flaky(messages):
         calls["n"] += 1
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(ingestion, "inbound_event_process", flaky)
-    monkeypatch.setattr("atendo.messaging.tasks.backoff_seconds", lambda n: 0)
+    monkeypatch.setattr(ingestion, "messages_store_inbound", flaky)
     with django_capture_on_commit_callbacks(execute=True):
         assert post(anon, account, meta.inbound(meta.text_message("x", wamid="wamid.DL"))).status_code == 200
-    # The first attempt ran (eagerly) on commit and asked for a retry; play the broker's redeliveries.
-    from celery.exceptions import Retry
+    # The first attempt ran (eagerly) on commit; the event waits 2^0 s (+ jitter) for the next.
+    event = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get()
+    assert (event.status, event.attempts) == ("pending", 1) and calls["n"] > 0
+    first_attempt_calls = calls["n"]
+    assert "database hiccup" in event.last_error and event.claimed_at is None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT extract(epoch FROM next_attempt_at - statement_timestamp()) FROM "
+            "connectors_inboundevent WHERE id = %s",
+            [event.id],
+        )
+        assert 0.5 < cursor.fetchone()[0] <= 2.2
+    drain_inbound_events.apply()
+    assert calls["n"] == first_attempt_calls, "not due yet: the backoff holds"
 
-    from atendo.messaging.tasks import process_inbound_event
-
-    event_id = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get().id
+    # Later attempts (backoff shortened): each failure counts, the third one dead-letters.
+    monkeypatch.setattr(ingestion, "backoff_seconds", lambda n: 0)
+    InboundEvent.objects.for_tenant(two_tenants.a.tenant).update(next_attempt_at=Now())
     for _ in range(5):
-        with contextlib.suppress(Retry, RuntimeError):  # called directly, a retry re-raises the error
-            process_inbound_event.run(event_id)
-    assert calls["n"] == 3
+        drain_inbound_events.apply()
+    assert calls["n"] == 3 * first_attempt_calls  # three attempts, then no more
     event = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get()
     assert (event.status, event.attempts) == ("dead", 3)
     letters = two_tenants.a.api("admin").get("/api/v1/channels/dead-letters").json()["results"]
     assert len(letters) == 1 and "database hiccup" in letters[0]["error"]
-    monkeypatch.setattr(ingestion, "inbound_event_process", original)
+    monkeypatch.setattr(ingestion, "messages_store_inbound", original)
     with django_capture_on_commit_callbacks(execute=True):
         replay = two_tenants.a.api("admin").post(f"/api/v1/channels/dead-letters/{letters[0]['id']}/replay")
     assert replay.status_code == 202
@@ -238,3 +249,56 @@ def test_free_form_reply_after_24_hours_is_refused_up_front(
         f"/api/v1/conversations/{conversation.id}/messages", {"body": "internal", "private": True}
     )
     assert note.status_code == 201  # private notes are not replies
+
+
+def _store(account: ChannelAccount, wamid: str, sender: str) -> int:
+    from atendo.connectors.services import inbound_event_store
+
+    body, _headers = meta.signed_webhook(meta.inbound(meta.text_message(f"hi {wamid}", wamid=wamid, sender=sender)))
+    event_id = inbound_event_store(
+        tenant_id=account.tenant_id, connector_id=account.connector_id, event_key=wamid, body=body
+    )
+    assert event_id is not None
+    return event_id
+
+
+def test_a_batch_costs_the_same_queries_whatever_its_size(two_tenants, django_capture_on_commit_callbacks):
+    """Claim, contacts, conversations, messages, events and the realtime frames: a constant
+    number of queries per batch, not per message."""
+    from django.test.utils import CaptureQueriesContext
+
+    from atendo.messaging.ingestion import inbound_events_drain_once
+
+    account = whatsapp(two_tenants.a.tenant)
+    senders = [f"55119876543{n:02d}" for n in range(5)]
+    for n, sender in enumerate(senders):  # first messages: the people and conversations exist after this
+        _store(account, f"wamid.warm{n}", sender)
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound_events_drain_once(limit=100)
+    counts = []
+    for size in (5, 40):
+        for n in range(size):
+            _store(account, f"wamid.s{size}.{n}", senders[n % len(senders)])
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            result = inbound_events_drain_once(limit=100)
+        assert (result.claimed, result.done) == (size, size)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 16, counts
+    assert Message.objects.for_tenant(two_tenants.a.tenant).count() == 5 + 5 + 40
+
+
+def test_an_event_whose_worker_kept_dying_is_dead_lettered(two_tenants, settings):
+    """A claim counts an attempt before the work: an event that crashed its worker every time
+    (claims handed back by the sweeper) ends as a dead letter instead of crashing forever."""
+    from atendo.messaging.ingestion import inbound_events_drain_once
+
+    settings.INBOUND_MAX_ATTEMPTS = 3
+    account = whatsapp(two_tenants.a.tenant)
+    event_id = _store(account, "wamid.POISON", meta.CUSTOMER_WA_ID)
+    InboundEvent.objects.for_tenant(two_tenants.a.tenant).filter(id=event_id).update(attempts=3)
+    inbound_events_drain_once(limit=100)
+    event = InboundEvent.objects.for_tenant(two_tenants.a.tenant).get(id=event_id)
+    assert (event.status, event.attempts) == ("dead", 4)
+    assert "worker stopped" in DeadLetter.objects.for_tenant(two_tenants.a.tenant).get().error
+    assert not Message.objects.for_tenant(two_tenants.a.tenant).exists()

@@ -1,5 +1,5 @@
-"""The realtime broadcaster: event listeners call `send_payload` / `send_to_groups` (never
-services).
+"""The realtime broadcaster: event listeners call `send_payload` / `send_payloads` /
+`send_to_groups` (never services).
 
 Listeners run in synchronous code (WSGI requests, Celery tasks). `async_to_sync` would start a
 fresh event loop for every call, and channels-redis keeps its connection pool per loop, so each
@@ -11,10 +11,13 @@ its connections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -22,7 +25,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from atendo.core.events import Event
 
+logger = logging.getLogger(__name__)
 SEND_TIMEOUT_SECONDS = 5
+SEND_CONCURRENCY = 8
 
 _loop: asyncio.AbstractEventLoop | None = None
 _loop_pid: int | None = None
@@ -40,22 +45,88 @@ def _broadcast_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
-async def _send_all(layer: Any, group_names: Iterable[str], message: dict[str, Any]) -> None:
-    for group in group_names:
-        await layer.group_send(group, message)
+async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    # Concurrently: each group_send is a few Redis round trips, and groups are independent. A
+    # few at a time: each one in flight holds a connection of the layer's pool.
+    gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+    async def send(group: str, message: dict[str, Any]) -> None:
+        async with gate:
+            await layer.group_send(group, message)
+
+    results = await asyncio.gather(*(send(group, message) for group, message in messages), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+
+
+def _run(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    if messages:
+        future = asyncio.run_coroutine_threadsafe(_send_all(layer, messages), _broadcast_loop())
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+
+
+def jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    """Frames cross Redis as msgpack: plain JSON data only (UUIDs, datetimes as strings)."""
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
 
 
 def send_to_groups(event: Event, *group_names: str) -> None:
     send_payload(event.payload(), *group_names)
 
 
+_outbox = threading.local()
+
+
+@contextlib.contextmanager
+def frames_batched() -> Iterator[None]:
+    """Within it, frames sent to a group are held back and then sent together, one
+    channel-layer message per group: the listeners of a batch of events (message.created and
+    conversation.updated frames for the same rooms) cost one send per group, not one per frame."""
+    if getattr(_outbox, "frames", None) is not None:
+        yield  # already batching
+        return
+    frames: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    _outbox.frames = frames
+    try:
+        yield
+    finally:
+        _outbox.frames = None
+        try:
+            _send_grouped(frames)
+        except Exception:  # after the commit: never fail the writer, only its sockets
+            logger.exception("realtime frames could not be sent")
+
+
 def send_payload(payload: dict[str, Any], *group_names: str) -> None:
     """Forward a JSON-ready frame to every socket in the groups (consumers drop frames whose
     tenant_id is not theirs)."""
-    layer = get_channel_layer()
-    if layer is None or not group_names:
+    if not group_names:
         return
-    # Frames cross Redis as msgpack: make them plain JSON data (UUIDs, datetimes as strings).
-    message = {"type": "event.forward", "payload": json.loads(json.dumps(payload, cls=DjangoJSONEncoder))}
-    future = asyncio.run_coroutine_threadsafe(_send_all(layer, dict.fromkeys(group_names), message), _broadcast_loop())
-    future.result(timeout=SEND_TIMEOUT_SECONDS)
+    frame = jsonable(payload)
+    send_payloads({group: [frame] for group in dict.fromkeys(group_names)})
+
+
+def send_payloads(frames_by_group: Mapping[str, list[dict[str, Any]]]) -> None:
+    """Forward many frames, each group's in one channel-layer message (`event.forward_many`:
+    the consumer sends them to the socket one by one, in order). Payloads must be JSON data
+    already (see `jsonable`)."""
+    held = getattr(_outbox, "frames", None)
+    if held is not None:
+        for group, payloads in frames_by_group.items():
+            held[group].extend(payloads)
+        return
+    _send_grouped(frames_by_group)
+
+
+def _send_grouped(frames_by_group: Mapping[str, list[dict[str, Any]]]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    messages: list[tuple[str, dict[str, Any]]] = []
+    for group, payloads in frames_by_group.items():
+        if len(payloads) == 1:
+            messages.append((group, {"type": "event.forward", "payload": payloads[0]}))
+        elif payloads:
+            messages.append((group, {"type": "event.forward_many", "payloads": payloads}))
+    _run(layer, messages)

@@ -111,7 +111,15 @@ class TenantConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_forward(self, message: dict[str, Any]) -> None:
         """Handler for `{"type": "event.forward", "payload": {...}}` sent to a group."""
-        payload = message["payload"]
+        await self._forward(message["payload"])
+
+    async def event_forward_many(self, message: dict[str, Any]) -> None:
+        """`{"type": "event.forward_many", "payloads": [...]}`: a batch's frames for this group,
+        sent to the socket one by one, in order."""
+        for payload in message["payloads"]:
+            await self._forward(payload)
+
+    async def _forward(self, payload: dict[str, Any]) -> None:
         if payload.get("tenant_id") not in (None, str(self.member.tenant_id)):
             return  # belt and braces: never forward another tenant's event
         await self.send_json(payload)

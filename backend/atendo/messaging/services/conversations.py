@@ -3,11 +3,13 @@ read marks, participants."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -17,7 +19,7 @@ from atendo.connectors.models import ChannelAccount
 from atendo.contacts.models import Contact
 from atendo.core.access import can, ensure_can_on_unit_row
 from atendo.core.errors import ApplicationError, ConflictError
-from atendo.core.events import publish
+from atendo.core.events import Event, publish, publish_all
 from atendo.core.models import Locale, Tenant, TenantUser
 from atendo.core.services.audit import SYSTEM, RequestContext, audit_record
 from atendo.messaging.events import ConversationUpdated, MessageCreated
@@ -82,7 +84,14 @@ def conversation_for_inbound(
         return last, "reopened"
     try:
         with transaction.atomic():
-            conversation = Conversation.objects.create(tenant=tenant, account=account, contact=contact)
+            # New conversations start where the account routes them (its default department/team).
+            conversation = Conversation.objects.create(
+                tenant=tenant,
+                account=account,
+                contact=contact,
+                department_id=account.default_department_id,
+                team_id=account.default_team_id,
+            )
     except IntegrityError:  # the unique index caught a racer that did not lock the contact
         return conversations.get(status__in=UNRESOLVED), "existing"
     publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="created"))
@@ -274,6 +283,112 @@ def conversation_touch_inbound(*, conversation: Conversation, preview: str, at: 
         status=Case(When(waiting, then=Value(ConversationStatus.OPEN)), default=F("status")),
         snoozed_until=Case(When(waiting, then=Value(None)), default=F("snoozed_until")),
     )
+
+
+@dataclass
+class InboundTouch:
+    """What a batch of inbound messages does to one conversation (see conversation_touch_inbound)."""
+
+    preview: str
+    at: datetime
+    messages: int
+
+
+def conversations_touch_inbound(*, tenant_id: Any, touches: Mapping[UUID, InboundTouch]) -> None:
+    """conversation_touch_inbound for many conversations in one statement: the last message's
+    preview and time, the unread count up by the batch's messages, waiting states woken up."""
+    if not touches:
+        return
+    ids = list(touches)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE messaging_conversation AS c
+               SET last_message_preview = t.preview, last_message_at = t.at, last_activity_at = t.at,
+                   unread_count = c.unread_count + t.messages,
+                   status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
+                   snoozed_until = CASE WHEN c.status IN ('pending', 'snoozed') THEN NULL ELSE c.snoozed_until END
+               FROM unnest(%s::uuid[], %s::varchar[], %s::timestamptz[], %s::integer[]) AS t(id, preview, at, messages)
+               WHERE c.id = t.id AND c.tenant_id = %s""",
+            [
+                ids,
+                [touches[i].preview[:200] for i in ids],
+                [touches[i].at for i in ids],
+                [touches[i].messages for i in ids],
+                tenant_id,
+            ],
+        )
+
+
+def conversations_for_inbound(
+    *, tenant: Tenant, accounts: Mapping[UUID, ChannelAccount], account_contacts: Iterable[tuple[UUID, UUID]]
+) -> dict[tuple[UUID, UUID], Conversation]:
+    """conversation_for_inbound (without e-mail threads) for a batch of inbound messages: lock
+    the contacts (in id order, so concurrent batches cannot deadlock), then the unresolved
+    conversation of each (account, contact); else the last one reopened when resolved within
+    the tenant's window; else a new one in the account's default department and team. A
+    handful of queries for the whole batch. Must run in the transaction that stores the
+    messages."""
+    pairs = set(account_contacts)
+    if not pairs:
+        return {}
+    contact_ids = sorted({contact_id for _account_id, contact_id in pairs})
+    list(Contact.objects.for_tenant(tenant).select_for_update().filter(id__in=contact_ids).order_by("id").values("id"))
+    account_ids = {account_id for account_id, _contact_id in pairs}
+    conversations = Conversation.objects.for_tenant(tenant).filter(
+        account_id__in=account_ids, contact_id__in=contact_ids
+    )
+    found = {
+        (c.account_id, c.contact_id): c
+        for c in conversations.filter(status__in=UNRESOLVED)
+        if (c.account_id, c.contact_id) in pairs
+    }
+    missing = pairs - set(found)
+    if not missing:
+        return found
+    last_resolved = {
+        (c.account_id, c.contact_id): c
+        for c in conversations.order_by("account_id", "contact_id", F("resolved_at").desc(nulls_last=True)).distinct(
+            "account_id", "contact_id"
+        )
+        if (c.account_id, c.contact_id) in missing
+    }
+    window = timedelta(hours=tenant.reopen_window_hours)
+    now = timezone.now()
+    events: list[Event] = []
+    new: list[Conversation] = []
+    for pair in sorted(missing):
+        last = last_resolved.get(pair)
+        if last is not None and last.resolved_at and now - last.resolved_at <= window:
+            last.status, last.resolved_at = ConversationStatus.OPEN, None
+            last.save(update_fields=["status", "resolved_at", "updated_at"])
+            events.append(ConversationUpdated(tenant_id=tenant.id, conversation_id=last.id, change="reopened"))
+            found[pair] = last
+            continue
+        account = accounts[pair[0]]
+        new.append(
+            Conversation(
+                tenant=tenant,
+                account=account,
+                contact_id=pair[1],
+                department_id=account.default_department_id,
+                team_id=account.default_team_id,
+            )
+        )
+    try:
+        with transaction.atomic():
+            Conversation.objects.bulk_create(new)
+    except IntegrityError:  # a racer that did not lock the contact: one by one, the careful way
+        for conversation in new:
+            contact = Contact.objects.for_tenant(tenant).get(id=conversation.contact_id)
+            found[(conversation.account_id, conversation.contact_id)], _state = conversation_for_inbound(
+                tenant=tenant, account=conversation.account, contact=contact
+            )
+    else:
+        for conversation in new:
+            found[(conversation.account_id, conversation.contact_id)] = conversation
+            events.append(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="created"))
+    publish_all(events)
+    return found
 
 
 def participant_add(

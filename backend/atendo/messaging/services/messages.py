@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,7 +77,7 @@ def attachments_add(message: Message, files: Sequence[FileRef]) -> list[MessageA
     return rows
 
 
-def _preview(body: str, files: Sequence[FileRef]) -> str:
+def message_preview(body: str, files: Sequence[FileRef] = ()) -> str:
     if body.strip():
         return " ".join(body.split())[:200]
     return f"📎 {files[0].name}"[:200] if files else ""
@@ -89,6 +90,106 @@ def _existing(conversation: Conversation, *, client_id: str | None, provider_mes
     if client_id:
         return messages.filter(conversation=conversation, client_id=client_id).first()
     return None
+
+
+def _insert_unless_duplicate(messages: Sequence[Message]) -> set[Any]:
+    """One `INSERT … ON CONFLICT DO NOTHING` for all of them: the ids of those inserted; the
+    others repeat a unique key (the provider message id, the widget's client id) of a stored
+    message. Unlike catching IntegrityError it needs no savepoint, and it is one round trip
+    for a whole batch."""
+    if not messages:
+        return set()
+    fields = Message._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = [field.get_db_prep_save(field.pre_save(m, add=True), connection) for m in messages for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(Message._meta.db_table)} ({columns}) "  # noqa: S608 - model metadata
+            f"VALUES {', '.join([row] * len(messages))} ON CONFLICT DO NOTHING RETURNING id",
+            values,
+        )
+        inserted = {r[0] for r in cursor.fetchall()}
+    for message in messages:
+        if message.id in inserted:
+            message._state.adding = False
+            message._state.db = connection.alias
+    return inserted
+
+
+def inbound_message_build(
+    *,
+    conversation: Conversation,
+    body: str,
+    client_id: str | None = None,
+    provider_message_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    has_files: bool = False,
+) -> Message:
+    """A message from the contact, not saved yet (messages_store_inbound stores many at once)."""
+    if not body.strip() and not has_files:
+        raise ApplicationError(
+            _("A message needs text or a file."), code="empty_message", fields={"body": [_("This field is required.")]}
+        )
+    return Message(
+        tenant_id=conversation.tenant_id,
+        conversation=conversation,
+        account_id=conversation.account_id,
+        direction=MessageDirection.IN,
+        kind=MessageKind.MEDIA if has_files else MessageKind.TEXT,
+        body=body[:MAX_BODY_CHARS],
+        client_id=client_id,
+        provider_message_id=provider_message_id,
+        metadata=metadata or {},
+    )
+
+
+def messages_store_inbound(messages: Sequence[Message]) -> list[tuple[Message, bool]]:
+    """Insert messages built by inbound_message_build in one statement, idempotently: a
+    redelivered one comes back as the stored message and (.., False). The caller touches the
+    conversations and publishes."""
+    inserted = _insert_unless_duplicate(messages)
+    results: list[tuple[Message, bool]] = []
+    for message in messages:
+        if message.id in inserted:
+            results.append((message, True))
+            continue
+        existing = _existing(
+            message.conversation, client_id=message.client_id, provider_message_id=message.provider_message_id
+        )
+        if existing is None:  # the conflict was on a key of another conversation's message
+            raise IntegrityError("the message conflicts with a stored message it does not repeat")
+        results.append((existing, False))
+    return results
+
+
+def message_store_inbound(
+    *,
+    conversation: Conversation,
+    body: str,
+    files: Sequence[FileRef] = (),
+    client_id: str | None = None,
+    provider_message_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[Message, bool]:
+    """Insert a message from the contact, idempotent on the provider message id (or the
+    widget's client id): a redelivery returns the stored message and (.., False). The caller
+    touches the conversation and publishes (message_receive, or a batch of them at once)."""
+    message = inbound_message_build(
+        conversation=conversation,
+        body=body,
+        client_id=client_id,
+        provider_message_id=provider_message_id,
+        metadata=metadata,
+        has_files=bool(files),
+    )
+    # Insert first: the unique indexes on (account, provider id) and (conversation, client id)
+    # tell a redelivery apart, so the common case costs no extra lookup.
+    with transaction.atomic() if files else contextlib.nullcontext():
+        [(message, created)] = messages_store_inbound([message])
+        if created:
+            attachments_add(message, files)
+    return message, created
 
 
 def message_receive(
@@ -104,32 +205,17 @@ def message_receive(
     widget's client id): a redelivery returns the stored message and (.., False)."""
     from atendo.messaging.services.conversations import conversation_touch_inbound
 
-    if not body.strip() and not files:
-        raise ApplicationError(
-            _("A message needs text or a file."), code="empty_message", fields={"body": [_("This field is required.")]}
-        )
-    # Insert first: the unique indexes on (account, provider id) and (conversation, client id)
-    # tell a redelivery apart, so the common case costs no extra lookup.
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                tenant_id=conversation.tenant_id,
-                conversation=conversation,
-                account_id=conversation.account_id,
-                direction=MessageDirection.IN,
-                kind=MessageKind.MEDIA if files else MessageKind.TEXT,
-                body=body[:MAX_BODY_CHARS],
-                client_id=client_id,
-                provider_message_id=provider_message_id,
-                metadata=metadata or {},
-            )
-            attachments_add(message, files)
-    except IntegrityError:
-        existing = _existing(conversation, client_id=client_id, provider_message_id=provider_message_id)
-        if existing is None:
-            raise
-        return existing, False
-    conversation_touch_inbound(conversation=conversation, preview=_preview(body, files), at=message.created_at)
+    message, created = message_store_inbound(
+        conversation=conversation,
+        body=body,
+        files=files,
+        client_id=client_id,
+        provider_message_id=provider_message_id,
+        metadata=metadata,
+    )
+    if not created:
+        return message, False
+    conversation_touch_inbound(conversation=conversation, preview=message_preview(body, files), at=message.created_at)
     publish(
         MessageCreated(
             tenant_id=conversation.tenant_id, conversation_id=conversation.id, message_id=message.id, outbound=False
@@ -178,7 +264,7 @@ def message_send(
         attachments_add(message, files)
         updates: dict[str, Any] = {"last_activity_at": now}
         if not private:
-            updates.update(last_message_preview=_preview(body, files), last_message_at=now, unread_count=0)
+            updates.update(last_message_preview=message_preview(body, files), last_message_at=now, unread_count=0)
             if conversation.assignee_id is None:
                 updates["assignee"] = actor
         Conversation.objects.for_tenant(tenant).filter(id=conversation.id).update(**updates)

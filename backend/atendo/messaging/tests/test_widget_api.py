@@ -198,3 +198,15 @@ def test_a_visitor_writing_wakes_a_pending_conversation(anon, widget):
     anon.post(url(widget, "messages"), {"body": "any news?"}, **headers)
     conversation = Conversation.objects.for_tenant(widget.tenant).get()
     assert (conversation.status, conversation.unread_count) == ("open", 2)
+
+
+def test_new_conversations_start_in_the_accounts_department(anon, widget):
+    from atendo.messaging.tests.factories import department
+
+    sales = department(widget.tenant, "Vendas")
+    widget.default_department = sales
+    widget.save(update_fields=["default_department"])
+    token = start(anon, widget).json()["session_token"]
+    sent = anon.post(url(widget, "messages"), {"body": "Quero comprar"}, **ORIGIN, HTTP_X_VISITOR_SESSION=token)
+    assert sent.status_code == 201
+    assert Conversation.objects.for_tenant(widget.tenant).get().department_id == sales.id
