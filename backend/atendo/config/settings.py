@@ -117,7 +117,12 @@ CACHES = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("CACHE_KEY_PREFIX", default="atendo")},
+        # socket_timeout None: redis-py 8 defaults it to 5 s, which aborts the layer's blocking
+        # BZPOPMIN and tears down every websocket that received nothing for 5 s.
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+            "prefix": env.str("CACHE_KEY_PREFIX", default="atendo"),
+        },
     }
 }
 

@@ -164,3 +164,22 @@ def test_presence_away_status_is_shared(two_tenants):
             await socket_.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_a_quiet_socket_stays_subscribed_past_the_redis_socket_timeout(two_tenants):
+    """redis-py 8 gives sockets a 5 s read timeout by default; the channel layer's blocking pop
+    must not inherit it, or every socket that hears nothing for 5 s is torn down."""
+    member = two_tenants.a.member("agent")
+
+    async def scenario():
+        socket = WebsocketCommunicator(application, f"/ws/acme/notifications?token={token_for(member.user)}")
+        connected, _ = await socket.connect(timeout=5)
+        assert connected
+        assert await socket.receive_nothing(timeout=6.5)  # longer than redis-py's default
+        event = MemberChanged(tenant_id=two_tenants.a.tenant.id, member_id=member.id, change="updated")
+        await sync_to_async(send_to_groups)(event, groups.tenant(two_tenants.a.tenant.id))
+        frame = await socket.receive_json_from(timeout=5)
+        assert frame["event"] == "member.changed"
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
