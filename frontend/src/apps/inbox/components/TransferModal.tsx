@@ -3,17 +3,14 @@ import {
   IonButtons,
   IonContent,
   IonHeader,
-  IonItem,
   IonList,
   IonModal,
-  IonSelect,
-  IonSelectOption,
   IonTitle,
   IonToolbar,
 } from '@ionic/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useDirectoryStore } from '../store/directoryStore';
+import { UnitSelect } from '../../../components/UnitSelect';
 
 export interface TransferTarget {
   department: string | null;
@@ -31,12 +28,9 @@ interface TransferModalProps {
 /** Move the conversation to another department or team, with a note for whoever picks it up. */
 export function TransferModal({ isOpen, busy, onTransfer, onClose }: TransferModalProps) {
   const { t } = useTranslation('inbox');
-  const departments = useDirectoryStore((s) => s.departments);
-  const teams = useDirectoryStore((s) => s.teams);
   const [department, setDepartment] = useState('');
   const [team, setTeam] = useState('');
   const [note, setNote] = useState('');
-  const teamsShown = department ? teams.filter((x) => x.department === department) : [];
 
   function reset() {
     setDepartment('');
@@ -63,45 +57,15 @@ export function TransferModal({ isOpen, busy, onTransfer, onClose }: TransferMod
       </IonHeader>
       <IonContent className="ion-padding">
         <IonList>
-          <IonItem>
-            <IonSelect
-              label={t('filters.department')}
-              labelPlacement="stacked"
-              interface="popover"
-              value={department}
-              placeholder={t('actions.chooseDepartment')}
-              onIonChange={(e) => {
-                setDepartment(String(e.detail.value ?? ''));
-                setTeam('');
-              }}
-              data-testid="transfer-department"
-            >
-              {departments.map((d) => (
-                <IonSelectOption key={d.id} value={d.id}>
-                  {d.name}
-                </IonSelectOption>
-              ))}
-            </IonSelect>
-          </IonItem>
-          {teamsShown.length > 0 && (
-            <IonItem>
-              <IonSelect
-                label={t('filters.team')}
-                labelPlacement="stacked"
-                interface="popover"
-                value={team}
-                onIonChange={(e) => setTeam(String(e.detail.value ?? ''))}
-                data-testid="transfer-team"
-              >
-                <IonSelectOption value="">{t('actions.wholeDepartment')}</IonSelectOption>
-                {teamsShown.map((x) => (
-                  <IonSelectOption key={x.id} value={x.id}>
-                    {x.name}
-                  </IonSelectOption>
-                ))}
-              </IonSelect>
-            </IonItem>
-          )}
+          <UnitSelect
+            department={department}
+            team={team}
+            onChange={(unit) => {
+              setDepartment(unit.department);
+              setTeam(unit.team);
+            }}
+            labels={{ department: t('filters.department'), team: t('filters.team'), chooseDepartment: t('actions.chooseDepartment'), wholeDepartment: t('actions.wholeDepartment') }}
+          />
           <label className="atendo-field">
             <span>{t('actions.transferNote')}</span>
             <textarea

@@ -13,6 +13,7 @@ import {
 } from '@ionic/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { UnitSelect } from '../../../components/UnitSelect';
 import type { TicketTransferRequest } from '../../../shared/api/types';
 import { describeError } from '../../../shared/i18n/errors';
 import { useDirectoryStore } from '../../inbox/store/directoryStore';
@@ -30,14 +31,11 @@ interface TransferModalProps {
 /** Hand the ticket to a department or team (and optionally an agent), with the reason for the history. */
 export function TransferModal({ isOpen, busy, error, departmentId, onTransfer, onClose }: TransferModalProps) {
   const { t } = useTranslation('tickets');
-  const departments = useDirectoryStore((s) => s.departments);
-  const teams = useDirectoryStore((s) => s.teams);
   const members = useDirectoryStore((s) => s.members);
   const [department, setDepartment] = useState(departmentId ?? '');
   const [team, setTeam] = useState('');
   const [assignee, setAssignee] = useState('');
   const [reason, setReason] = useState('');
-  const teamsShown = department ? teams.filter((x) => x.department === department) : [];
 
   function reset() {
     setDepartment(departmentId ?? '');
@@ -63,45 +61,15 @@ export function TransferModal({ isOpen, busy, error, departmentId, onTransfer, o
       </IonHeader>
       <IonContent className="ion-padding">
         <IonList>
-          <IonItem>
-            <IonSelect
-              label={t('fields.department')}
-              labelPlacement="stacked"
-              interface="popover"
-              value={department}
-              placeholder={t('transfer.chooseDepartment')}
-              onIonChange={(e) => {
-                setDepartment(String(e.detail.value ?? ''));
-                setTeam('');
-              }}
-              data-testid="transfer-department"
-            >
-              {departments.map((d) => (
-                <IonSelectOption key={d.id} value={d.id}>
-                  {d.name}
-                </IonSelectOption>
-              ))}
-            </IonSelect>
-          </IonItem>
-          {teamsShown.length > 0 && (
-            <IonItem>
-              <IonSelect
-                label={t('fields.team')}
-                labelPlacement="stacked"
-                interface="popover"
-                value={team}
-                onIonChange={(e) => setTeam(String(e.detail.value ?? ''))}
-                data-testid="transfer-team"
-              >
-                <IonSelectOption value="">{t('transfer.wholeDepartment')}</IonSelectOption>
-                {teamsShown.map((x) => (
-                  <IonSelectOption key={x.id} value={x.id}>
-                    {x.name}
-                  </IonSelectOption>
-                ))}
-              </IonSelect>
-            </IonItem>
-          )}
+          <UnitSelect
+            department={department}
+            team={team}
+            onChange={(unit) => {
+              setDepartment(unit.department);
+              setTeam(unit.team);
+            }}
+            labels={{ department: t('fields.department'), team: t('fields.team'), chooseDepartment: t('transfer.chooseDepartment'), wholeDepartment: t('transfer.wholeDepartment') }}
+          />
           <IonItem>
             <IonSelect
               label={t('fields.assignee')}
