@@ -35,8 +35,10 @@ async function signIn(page, email, baseUrl, mailDir) {
   await page.waitForTimeout(300);
 }
 
-async function visitorWrites(browser, baseUrl) {
-  const context = await browser.newContext({ baseURL: baseUrl });
+/** The visitor's page, opened first: with two agents' pages already open, a later page was
+ * sometimes not scheduled soon enough for the widget to boot within the wait. */
+async function openWidget(browser, baseUrl) {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto('/demo/widget');
   await page.getByTestId('widget-launcher').waitFor({ state: 'attached', timeout: 15000 });
@@ -46,25 +48,28 @@ async function visitorWrites(browser, baseUrl) {
     await page.getByTestId('widget-prechat').locator('input[name="name"]').fill(VISITOR);
     await page.getByTestId('prechat-submit').click();
   }
-  await page.getByTestId('widget-input').fill(QUESTION);
-  await page.getByTestId('widget-send').click();
-  return context;
+  await page.getByTestId('widget-input').waitFor();
+  return { context, page };
 }
 
 export default function ({ test }) {
   let support = null;
   let supportContext = null;
-  let visitorContext = null;
+  let visitor = null;
 
   test('two agents of different departments sign in', async ({ page, browser, baseUrl, mailDir }) => {
+    visitor = await openWidget(browser, baseUrl);
     await signIn(page, SALES, baseUrl, mailDir);
     supportContext = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 } });
     support = await supportContext.newPage();
     await signIn(support, SUPPORT, baseUrl, mailDir);
   });
 
-  test('a web chat conversation reaches Vendas only', async ({ page, browser, baseUrl }) => {
-    visitorContext = await visitorWrites(browser, baseUrl);
+  test('a web chat conversation reaches Vendas only', async ({ page }) => {
+    await visitor.page.bringToFront();
+    await visitor.page.getByTestId('widget-input').fill(QUESTION);
+    await visitor.page.getByTestId('widget-send').click();
+    await page.bringToFront();
     await row(page).first().waitFor({ timeout: LIVE_MS });
     await support.waitForTimeout(1000);
     assert((await row(support).count()) === 0, 'the Suporte agent sees a Vendas conversation');
@@ -108,6 +113,6 @@ export default function ({ test }) {
       );
     }
     await supportContext?.close();
-    await visitorContext?.close();
+    await visitor?.context.close();
   });
 }
