@@ -31,6 +31,10 @@ class ConversationUpdated(Event):
     name: ClassVar[str] = "conversation.updated"
     conversation_id: UUID
     change: str  # created | reopened | status | assigned | read | updated | merged
+    # On a transfer or reassignment: where it was, so the streams it left can drop it.
+    previous_department_id: UUID | None = None
+    previous_team_id: UUID | None = None
+    previous_assignee_id: UUID | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -35,18 +35,27 @@ E = TypeVar("E", bound=Event)
 ACCOUNT_FIELDS_NOT_RENDERED = ("secret", "settings", "last_error")
 
 
+def _place_groups(tenant_id: Any, department_id: Any, team_id: Any, assignee_id: Any) -> list[str]:
+    """The inbox streams of a department, a team and an assignee."""
+    names = []
+    if department_id:
+        names.append(groups.inbox_unit(tenant_id, "department", department_id))
+    if team_id:
+        names.append(groups.inbox_unit(tenant_id, "team", team_id))
+    if assignee_id:
+        names.append(groups.member(tenant_id, assignee_id))
+    return names
+
+
 def _staff_groups(conversation: Conversation) -> list[str]:
     """Every agent socket that may see this conversation: its own room and the inbox streams
     of the whole tenant, of its department and team, and of its assignee."""
     tenant_id = conversation.tenant_id
-    names = [groups.conversation(tenant_id, conversation.id), groups.inbox(tenant_id)]
-    if conversation.department_id:
-        names.append(groups.inbox_unit(tenant_id, "department", conversation.department_id))
-    if conversation.team_id:
-        names.append(groups.inbox_unit(tenant_id, "team", conversation.team_id))
-    if conversation.assignee_id:
-        names.append(groups.member(tenant_id, conversation.assignee_id))
-    return names
+    return [
+        groups.conversation(tenant_id, conversation.id),
+        groups.inbox(tenant_id),
+        *_place_groups(tenant_id, conversation.department_id, conversation.team_id, conversation.assignee_id),
+    ]
 
 
 def _visible_to_visitor(message: Message) -> bool:
@@ -135,8 +144,24 @@ def broadcast_conversations_updated(events: list[ConversationUpdated]) -> None:
                 "change": event.change,
                 "conversation": rendered[conversation.id],
             }
-            for group in _staff_groups(conversation):
+            staff = _staff_groups(conversation)
+            for group in staff:
                 frames[group].append(payload)
+            # Streams of the units and person it left: their members may no longer see it
+            # (the client asks the API before dropping it: another unit may still show it).
+            left = set(
+                _place_groups(
+                    tenant_id, event.previous_department_id, event.previous_team_id, event.previous_assignee_id
+                )
+            ) - set(staff)
+            for group in left:
+                frames[group].append(
+                    {
+                        "event": "conversation.removed",
+                        "tenant_id": str(tenant_id),
+                        "conversation_id": str(conversation.id),
+                    }
+                )
             if event.change in ("status", "reopened", "created") and conversation.account.kind == "webchat":
                 frames[groups.visitor(conversation.tenant_id, conversation.contact_id)].append(
                     {"event": "conversation.status_changed", "tenant_id": str(tenant_id), "status": conversation.status}

@@ -193,7 +193,16 @@ def conversation_assign(
             changes={"from": before, "to": after, "note": note},
             context=context,
         )
-        publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="assigned"))
+        publish(
+            ConversationUpdated(
+                tenant_id=tenant.id,
+                conversation_id=conversation.id,
+                change="assigned",
+                previous_department_id=before["department_id"],
+                previous_team_id=before["team_id"],
+                previous_assignee_id=before["assignee"],
+            )
+        )
     return conversation
 
 

@@ -204,3 +204,28 @@ def test_a_message_posted_here_reaches_a_socket_served_by_another_process(two_te
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_transfer_tells_the_streams_it_left(two_tenants):
+    sales, support = department(two_tenants.a.tenant, "Vendas"), department(two_tenants.a.tenant, "Suporte")
+    conv = conversation(two_tenants.a.tenant, department=sales)
+    seller = two_tenants.a.add_member("agent", scope=("department", sales.id))
+    supporter = two_tenants.a.add_member("agent", scope=("department", support.id))
+    admin = two_tenants.a.api("admin")
+
+    async def scenario():
+        sales_inbox, ok1, _ = await _connect(f"/ws/acme/inbox?token={token_for(seller.user)}")
+        support_inbox, ok2, _ = await _connect(f"/ws/acme/inbox?token={token_for(supporter.user)}")
+        assert ok1 and ok2
+        moved = await sync_to_async(admin.post)(
+            f"/api/v1/conversations/{conv.id}/assign", {"assignee": None, "department": str(support.id)}
+        )
+        assert moved.status_code == 200, moved.json()
+        arrived = await _receive_until(support_inbox, "conversation.updated")
+        assert arrived["conversation"]["id"] == str(conv.id)
+        removed = await _receive_until(sales_inbox, "conversation.removed")
+        assert removed["conversation_id"] == str(conv.id) and "conversation" not in removed
+        for socket in (sales_inbox, support_inbox):
+            await socket.disconnect()
+
+    async_to_sync(scenario)()

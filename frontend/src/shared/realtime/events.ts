@@ -66,6 +66,14 @@ export interface TicketTransferredFrame {
   ticket: Ticket;
 }
 
+/** Sent to the inbox streams of the units (and the person) a conversation left on a transfer
+ * or reassignment: its members may no longer see it. */
+export interface ConversationRemovedFrame {
+  event: 'conversation.removed';
+  tenant_id: string;
+  conversation_id: string;
+}
+
 /** Sent to the boards of the units a transferred ticket left: drop its card. */
 export interface TicketRemovedFrame {
   event: 'ticket.removed';
@@ -100,6 +108,7 @@ export interface RealtimeEventMap {
   'message.created': MessageFrame;
   'message.updated': MessageFrame;
   'conversation.updated': ConversationUpdatedFrame;
+  'conversation.removed': ConversationRemovedFrame;
   typing: TypingFrame;
   'viewers.snapshot': ViewersSnapshotFrame;
   'viewers.changed': ViewersChangedFrame;
@@ -122,6 +131,7 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set<RealtimeEventName>([
   'message.created',
   'message.updated',
   'conversation.updated',
+  'conversation.removed',
   'typing',
   'viewers.snapshot',
   'viewers.changed',

@@ -4,10 +4,12 @@ import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { User } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
-import { fakeApi } from '../../../test/fakeApi';
+import { HttpError, fakeApi } from '../../../test/fakeApi';
 import { FakeWebSocket } from '../../../test/fakeWebSocket';
 import { TENANT, makeConversation, makeMessage } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
+import { useConversationListStore } from '../store/listStore';
+import { useThreadStore } from '../store/threadStore';
 import InboxPage from './InboxPage';
 
 setupIonicReact();
@@ -88,5 +90,37 @@ describe('InboxPage', () => {
     });
     expect(await screen.findAllByText('Tem alguém aí?')).toHaveLength(1);
     await waitFor(() => expect(api.calls.some((c) => c.method === 'POST' && c.path === '/api/v1/conversations/c-b/read')).toBe(true));
+  });
+
+  it('drops a conversation that left my streams only when the API says I can no longer see it', async () => {
+    useConversationListStore.getState().reset();
+    useThreadStore.getState().reset();
+    const kept = makeConversation({ id: 'c-k', contact: { id: 'p-k', name: 'Kept', avatar_url: '' } });
+    const gone = makeConversation({ id: 'c-g', contact: { id: 'p-g', name: 'Gone', avatar_url: '' } });
+    const api = fakeApi()
+      .on('GET', /\/api\/v1\/config$/, () => ({ websocket_url: 'ws://rt.test', signup_enabled: false, languages: [] }))
+      .on('GET', /\/api\/v1\/conversations$/, () => ({ ...empty, results: [kept, gone] }))
+      .on('GET', /\/api\/v1\/(departments|teams|tenants\/demo\/members)$/, () => empty)
+      .on('GET', /\/api\/v1\/conversations\/c-k$/, () => ({ ...kept, messages: { results: [], has_more: false } }))
+      .on('GET', /\/api\/v1\/conversations\/c-g$/, () => {
+        throw new HttpError(404, { code: 'not_found', message: 'Not found.' });
+      });
+    render(
+      <MemoryRouter initialEntries={['/inbox']}>
+        <InboxPage />
+      </MemoryRouter>,
+    );
+    await screen.findByText('Gone');
+    await waitFor(() => expect(FakeWebSocket.instances.length).toBe(1));
+    const inbox = FakeWebSocket.last();
+    act(() => inbox.serverOpen());
+    await waitFor(() => expect(api.calls.filter((c) => c.path.startsWith('/api/v1/conversations?')).length).toBe(2)); // resync
+    act(() => {
+      inbox.serverSend({ event: 'conversation.removed', tenant_id: TENANT.id, conversation_id: 'c-k' });
+      inbox.serverSend({ event: 'conversation.removed', tenant_id: TENANT.id, conversation_id: 'c-g' });
+    });
+    await waitFor(() => expect(screen.queryByText('Gone')).toBeNull());
+    expect(screen.getByText('Kept')).toBeTruthy();
+    expect(api.calls.some((c) => c.path.startsWith('/api/v1/conversations/c-k'))).toBe(true);
   });
 });
