@@ -225,7 +225,7 @@ def test_a_transfer_tells_the_streams_it_left(two_tenants):
         assert arrived["conversation"]["id"] == str(conv.id)
         removed = await _receive_until(sales_inbox, "conversation.removed")
         assert removed["conversation_id"] == str(conv.id) and "conversation" not in removed
-        for socket in (sales_inbox, support_inbox):
-            await socket.disconnect()
+        for stream in (sales_inbox, support_inbox):
+            await stream.disconnect()
 
     async_to_sync(scenario)()
