@@ -77,6 +77,7 @@ import redis  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from whatsapp_payload import template  # noqa: E402
 
 from atendo.config.celery import app as celery_app  # noqa: E402
 from atendo.connectors.events import InboundEventStored  # noqa: E402
@@ -85,29 +86,6 @@ from atendo.connectors.services import inbound_event_store  # noqa: E402
 from atendo.core.events import publish  # noqa: E402
 from atendo.core.models import Tenant  # noqa: E402
 from atendo.core.realtime import groups  # noqa: E402
-
-
-def template(phone_number_id: str) -> str:
-    """A WhatsApp Cloud API `messages` webhook; {{WAMID}}, {{FROM}} and {{TEXT}} are filled in SQL."""
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550783881", "phone_number_id": phone_number_id},
-        "contacts": [{"profile": {"name": "Bench Customer"}, "wa_id": "{{FROM}}"}],
-        "messages": [
-            {
-                "from": "{{FROM}}",
-                "id": "{{WAMID}}",
-                "timestamp": str(int(time.time())),
-                "type": "text",
-                "text": {"body": "{{TEXT}}"},
-            }
-        ],
-    }
-    envelope = {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "102290129340398", "changes": [{"value": value, "field": "messages"}]}],
-    }
-    return json.dumps(envelope)
 
 
 def prepare_database() -> ChannelAccount:

@@ -47,6 +47,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from whatsapp_payload import template  # noqa: E402
 
 from atendo.connectors.models import ChannelAccount, ChannelConnector, InboundEvent  # noqa: E402
 from atendo.core.models import Tenant  # noqa: E402
@@ -71,29 +72,6 @@ SENDERS = 500  # distinct customers the messages come from
 LUA = Path(__file__).with_suffix(".lua")
 BASELINE_DIR = Path(__file__).parent / "baseline"
 BASELINE_TABLE = "bench_webhook_baseline"
-
-
-def template(phone_number_id: str) -> str:
-    """A WhatsApp Cloud API `messages` webhook; the Lua script fills {{WAMID}}, {{FROM}}, {{TEXT}}."""
-    value = {
-        "messaging_product": "whatsapp",
-        "metadata": {"display_phone_number": "15550783881", "phone_number_id": phone_number_id},
-        "contacts": [{"profile": {"name": "Bench Customer"}, "wa_id": "{{FROM}}"}],
-        "messages": [
-            {
-                "from": "{{FROM}}",
-                "id": "{{WAMID}}",
-                "timestamp": str(int(time.time())),
-                "type": "text",
-                "text": {"body": "{{TEXT}}"},
-            }
-        ],
-    }
-    envelope = {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": "102290129340398", "changes": [{"value": value, "field": "messages"}]}],
-    }
-    return json.dumps(envelope)
 
 
 def bench_account(app_secret: str) -> ChannelAccount:
