@@ -30,7 +30,7 @@ class MessageUpdated(Event):
 class ConversationUpdated(Event):
     name: ClassVar[str] = "conversation.updated"
     conversation_id: UUID
-    change: str  # created | reopened | status | assigned | read | updated | merged
+    change: str  # created | reopened | status | assigned | read | updated | merged | sla
     # On a transfer or reassignment: where it was, so the streams it left can drop it.
     previous_department_id: UUID | None = None
     previous_team_id: UUID | None = None

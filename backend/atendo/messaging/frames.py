@@ -100,6 +100,8 @@ def conversation_data(conversation: Conversation) -> dict[str, Any]:
         "unread_count": conversation.unread_count,
         "snoozed_until": _datetime(conversation.snoozed_until),
         "resolved_at": _datetime(conversation.resolved_at),
+        "sla_state": conversation.sla_state,
+        "sla_due_at": _datetime(conversation.sla_due_at),
         "created_at": _datetime(conversation.created_at),
         "updated_at": _datetime(conversation.updated_at),
     }

@@ -54,6 +54,10 @@ class Conversation(UUIDModel, TenantOwnedModel):
     contact_unread_count = models.PositiveIntegerField(default=0)  # agent replies the contact has not read
     snoozed_until = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The most urgent SLA of the conversation's open tickets, copied here by the tickets app so
+    # the inbox list renders its countdown without a join: "" | ok | warning | breached | paused.
+    sla_state = models.CharField(max_length=10, blank=True, default="")
+    sla_due_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

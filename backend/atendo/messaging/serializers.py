@@ -125,6 +125,8 @@ class ConversationSerializer(serializers.ModelSerializer):
             "unread_count",
             "snoozed_until",
             "resolved_at",
+            "sla_state",
+            "sla_due_at",
             "created_at",
             "updated_at",
         )

@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from atendo.core.events import publish
+from atendo.messaging.services.conversations import SlaReading, conversations_set_sla
 from atendo.organizations.business_hours import BusinessCalendar
 from atendo.organizations.models import SlaPolicy
 from atendo.tickets.events import SlaAlerted, SlaChanged
-from atendo.tickets.models import SlaClock, SlaEvent, SlaTarget, Ticket
+from atendo.tickets.models import SlaClock, SlaEvent, SlaTarget, Ticket, TicketStatus
 
 SCAN_BATCH = 500
 TARGET_FIELDS = {
@@ -28,6 +29,8 @@ TARGET_FIELDS = {
     SlaTarget.RESOLUTION: "resolution_minutes",
 }
 LIVE = (SlaClock.State.RUNNING, SlaClock.State.PAUSED)
+# How urgent a ticket's SLA looks in its conversation's inbox row (the most urgent ticket wins).
+CONVERSATION_URGENCY = {"breached": 4, "warning": 3, "ok": 2, "paused": 1}
 
 
 def policy_for(ticket: Ticket) -> SlaPolicy | None:
@@ -119,6 +122,7 @@ def refresh_summary(ticket: Ticket) -> None:
     Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(
         sla_state=ticket.sla_state, next_due_at=ticket.next_due_at
     )
+    _sync_conversations([ticket])
 
 
 def _refresh_summaries(tickets: list[Ticket]) -> None:
@@ -137,6 +141,38 @@ def _refresh_summaries(tickets: list[Ticket]) -> None:
             f"FROM (VALUES {', '.join(['(%s::uuid, %s, %s)'] * len(tickets))}) AS v(id, state, due) WHERE t.id = v.id",
             [value for t in tickets for value in (t.id, t.sla_state, t.next_due_at)],
         )
+    _sync_conversations(tickets)
+
+
+def _sync_conversations(tickets: list[Ticket]) -> None:
+    """Show on each conversation the most urgent SLA of its open tickets (solved and closed ones
+    no longer count; a breach stays on the ticket's record but leaves the inbox row)."""
+    conversations = {t.conversation_id: t.tenant_id for t in tickets if t.conversation_id is not None}
+    if not conversations:
+        return
+    readings: dict[Any, dict[Any, SlaReading]] = {}
+    for conversation_id, tenant_id in conversations.items():
+        readings.setdefault(tenant_id, {})[conversation_id] = SlaReading("", None)
+    open_tickets = (
+        Ticket.objects.unscoped()
+        .filter(conversation_id__in=list(conversations))
+        .exclude(status__in=(TicketStatus.SOLVED, TicketStatus.CLOSED))
+        .values_list("tenant_id", "conversation_id", "sla_state", "next_due_at")
+    )
+    for tenant_id, conversation_id, state, due_at in open_tickets:
+        if state not in CONVERSATION_URGENCY:
+            continue
+        best = readings[tenant_id][conversation_id]
+        urgency = CONVERSATION_URGENCY[state]
+        best_urgency = CONVERSATION_URGENCY.get(best.state, 0)
+        if urgency > best_urgency or (urgency == best_urgency and _earlier(due_at, best.due_at)):
+            readings[tenant_id][conversation_id] = SlaReading(state, due_at)
+    for tenant_id, tenant_readings in readings.items():
+        conversations_set_sla(tenant_id, tenant_readings)
+
+
+def _earlier(a: datetime | None, b: datetime | None) -> bool:
+    return a is not None and (b is None or a < b)
 
 
 def _changed(ticket: Ticket, kind: str) -> None:

@@ -26,6 +26,8 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
     unread_count: 0,
     snoozed_until: null,
     resolved_at: null,
+    sla_state: '',
+    sla_due_at: null,
     created_at: '2026-01-01T09:00:00Z',
     updated_at: '2026-01-01T10:00:00Z',
     ...overrides,

@@ -415,3 +415,40 @@ def participant_remove(*, tenant: Tenant, actor: TenantUser, conversation: Conve
     ensure_can_on(actor, "conversation.reply", conversation)
     ConversationParticipant.objects.for_tenant(tenant).filter(conversation=conversation, member=member).delete()
     publish(ConversationUpdated(tenant_id=tenant.id, conversation_id=conversation.id, change="updated"))
+
+
+@dataclass(frozen=True)
+class SlaReading:
+    """The SLA a conversation shows in the inbox: state ("" when none) and next due instant."""
+
+    state: str
+    due_at: datetime | None
+
+
+def conversations_set_sla(tenant_id: UUID, readings: Mapping[UUID, SlaReading]) -> int:
+    """Copy the SLA of their open tickets onto conversations (the tickets app owns the clocks).
+    Only conversations whose reading changed are written and announced; returns how many."""
+    if not readings:
+        return 0
+    current = (
+        Conversation.objects.for_tenant(tenant_id)
+        .filter(id__in=list(readings))
+        .values_list("id", "sla_state", "sla_due_at")
+    )
+    changed = {
+        conversation_id: readings[conversation_id]
+        for conversation_id, state, due_at in current
+        if SlaReading(state, due_at) != readings[conversation_id]
+    }
+    if not changed:
+        return 0
+    # One UPDATE … FROM (VALUES …) whatever the number of conversations (SLA scans batch them).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Conversation._meta.db_table} AS c SET sla_state = v.state, sla_due_at = v.due::timestamptz "  # noqa: S608 - table name, values bound
+            f"FROM (VALUES {', '.join(['(%s::uuid, %s, %s)'] * len(changed))}) AS v(id, state, due) "
+            "WHERE c.id = v.id AND c.tenant_id = %s",
+            [value for cid, r in changed.items() for value in (cid, r.state, r.due_at)] + [tenant_id],
+        )
+    publish_all([ConversationUpdated(tenant_id=tenant_id, conversation_id=cid, change="sla") for cid in changed])
+    return len(changed)

@@ -236,3 +236,43 @@ def test_breach_fan_out_costs_the_same_queries_for_3_or_30_tickets(
     few = scan_with(3, MONDAY_10_LOCAL)
     many = scan_with(30, MONDAY_10_LOCAL + timedelta(days=1))
     assert many == few
+
+
+def test_conversation_shows_the_most_urgent_sla_of_its_open_tickets(
+    two_tenants, support, django_capture_on_commit_callbacks
+):
+    from atendo.messaging.tests.factories import conversation
+
+    conv = conversation(two_tenants.a.tenant, department=support)
+    api = two_tenants.a.api("agent")
+
+    def inbox_row() -> dict:
+        return api.get(f"/api/v1/conversations/{conv.id}").json()
+
+    assert (inbox_row()["sla_state"], inbox_row()["sla_due_at"]) == ("", None)
+    with at(MONDAY_10_LOCAL):
+        first = api.post(
+            "/api/v1/tickets", {"subject": "A", "department": str(support.id), "conversation": str(conv.id)}
+        ).json()
+    with at(MONDAY_10_LOCAL + timedelta(minutes=30)):
+        api.post("/api/v1/tickets", {"subject": "B", "department": str(support.id), "conversation": str(conv.id)})
+    # The earliest deadline of the two running first-response clocks.
+    row = inbox_row()
+    assert row["sla_state"] == "ok"
+    assert row["sla_due_at"].startswith("2026-03-02T14:00:00")
+
+    with at(MONDAY_10_LOCAL + timedelta(minutes=70)), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert sla.sla_scan()["breaches"] == 1
+    assert callbacks, "the inbox is told about the change"
+    assert inbox_row()["sla_state"] == "breached"
+
+    # Solving the breached ticket leaves the other one's clock (warning at 48 of 60 min) on the row.
+    with at(MONDAY_10_LOCAL + timedelta(minutes=75)):
+        api.patch(f"/api/v1/tickets/{first['id']}/status", {"status": "solved"})
+    row = inbox_row()
+    assert row["sla_state"] == "ok"
+    assert row["sla_due_at"].startswith("2026-03-02T14:30:00")
+
+    # Another tenant's conversation is never touched.
+    theirs = conversation(two_tenants.b.tenant)
+    assert two_tenants.b.api("agent").get(f"/api/v1/conversations/{theirs.id}").json()["sla_state"] == ""

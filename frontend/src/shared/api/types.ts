@@ -94,9 +94,14 @@ export interface Conversation {
   unread_count: number;
   snoozed_until: string | null;
   resolved_at: string | null;
+  /** The most urgent SLA of the conversation's open tickets ('' when none applies). */
+  sla_state: ConversationSlaState;
+  sla_due_at: string | null;
   created_at: string;
   updated_at: string;
 }
+
+export type ConversationSlaState = '' | 'ok' | 'warning' | 'breached' | 'paused';
 
 export type MessageDirection = 'in' | 'out';
 export type MessageKind = 'text' | 'media' | 'system' | 'note';

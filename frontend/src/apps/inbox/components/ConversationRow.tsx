@@ -4,6 +4,7 @@ import { useConversationListStore } from '../store/listStore';
 import { formatListTime } from '../format';
 import { Avatar } from './Avatar';
 import { ChannelIcon } from './ChannelIcon';
+import { ConversationSla } from './ConversationSla';
 
 interface ConversationRowProps {
   id: string;
@@ -42,6 +43,7 @@ export const ConversationRow = memo(function ConversationRow({ id, selected, onO
           <span className="atendo-conv-preview" data-testid="conversation-preview">
             {conversation.last_message_preview || t('list.noMessages')}
           </span>
+          <ConversationSla conversation={conversation} />
           {conversation.status !== 'open' && (
             <span className={`atendo-status-chip is-${conversation.status}`}>{t(`status.${conversation.status}`)}</span>
           )}
