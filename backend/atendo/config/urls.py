@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/v1/", include("atendo.organizations.urls")),
     path("api/v1/", include("atendo.messaging.urls")),
     path("api/v1/", include("atendo.tickets.urls")),
+    path("api/v1/", include("atendo.knowledge.urls")),
     path("api/schema/", SchemaApi.as_view(), name="schema"),
     path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("files/<str:signed>", local_file, name="attachment-file"),

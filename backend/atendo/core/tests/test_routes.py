@@ -75,6 +75,9 @@ TENANT_ENDPOINTS = [
     Endpoint("GET", "/api/v1/contacts/{contact_id}"),
     Endpoint("PATCH", "/api/v1/contacts/{contact_id}", {"name": "Renamed", "tags": ["x"]}),
     Endpoint("POST", "/api/v1/contacts/{contact_id}/merge", {"duplicate": "00000000-0000-0000-0000-000000000000"}),
+    Endpoint("POST", "/api/v1/contacts/{contact_id}/identities", {"kind": "email", "value": "planted@x.test"}),
+    Endpoint("PATCH", "/api/v1/contacts/{contact_id}/identities/{identity_id}", {"value": "+5511912340000"}),
+    Endpoint("DELETE", "/api/v1/contacts/{contact_id}/identities/{identity_id}"),
     Endpoint("GET", "/api/v1/channels/webchat"),
     Endpoint("POST", "/api/v1/channels/webchat", {"name": "Planted chat"}),
     Endpoint("GET", "/api/v1/channels/webchat/{account_id}"),
@@ -112,6 +115,7 @@ TENANT_ENDPOINTS = [
     Endpoint("PATCH", "/api/v1/sla-policies/{policy_id}", {"first_response_minutes": 1}),
     Endpoint("DELETE", "/api/v1/sla-policies/{policy_id}"),
     Endpoint("GET", "/api/v1/tickets"),
+    Endpoint("GET", "/api/v1/tickets/counts"),
     Endpoint("POST", "/api/v1/tickets", {"subject": "Planted"}),
     Endpoint("GET", "/api/v1/tickets/{ticket_id}"),
     Endpoint("PATCH", "/api/v1/tickets/{ticket_id}", {"subject": "Renamed"}),
@@ -139,11 +143,20 @@ TENANT_ENDPOINTS = [
         "/api/v1/channels/accounts",
         {"connector": "00000000-0000-0000-0000-000000000000", "name": "x", "external_id": "1"},
     ),
+    Endpoint("GET", "/api/v1/channels/accounts/{provider_account_id}"),
+    Endpoint("PATCH", "/api/v1/channels/accounts/{provider_account_id}", {"name": "Renamed"}),
+    Endpoint("DELETE", "/api/v1/channels/accounts/{provider_account_id}"),
     Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/activate"),
     Endpoint("POST", "/api/v1/channels/accounts/{provider_account_id}/deactivate"),
     Endpoint("GET", "/api/v1/channels/dead-letters"),
     Endpoint("POST", "/api/v1/channels/dead-letters/{dead_letter_id}/replay"),
     Endpoint("GET", "/api/v1/notifications"),
+    Endpoint("GET", "/api/v1/quick-replies"),
+    Endpoint("POST", "/api/v1/quick-replies", {"shortcut": "planted", "title": "x", "body": "y"}),
+    Endpoint("GET", "/api/v1/quick-replies/{quick_reply_id}"),
+    Endpoint("PATCH", "/api/v1/quick-replies/{quick_reply_id}", {"body": "hijacked"}),
+    Endpoint("DELETE", "/api/v1/quick-replies/{quick_reply_id}"),
+    Endpoint("POST", "/api/v1/quick-replies/{quick_reply_id}/use"),
     Endpoint("POST", "/api/v1/notifications/read", {}),
 ]
 
@@ -157,6 +170,7 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{domain_id}", "<uuid:domain_id>")
         .replace("{role_id}", "<uuid:role_id>")
         .replace("{contact_id}", "<uuid:contact_id>")
+        .replace("{identity_id}", "<uuid:identity_id>")
         .replace("{account_id}", "<uuid:account_id>")
         .replace("{conversation_id}", "<uuid:conversation_id>")
         .replace("{department_id}", "<uuid:department_id>")
@@ -167,6 +181,7 @@ def test_catalogue_covers_every_tenant_route():
         .replace("{provider_account_id}", "<uuid:account_id>")
         .replace("{dead_letter_id}", "<uuid:dead_letter_id>")
         .replace("{message_id}", "<uuid:message_id>")
+        .replace("{quick_reply_id}", "<uuid:quick_reply_id>")
         .removeprefix("/")
         for e in TENANT_ENDPOINTS
     }
@@ -184,6 +199,8 @@ def _custom_role(world):
 def _rows(world) -> dict[str, Any]:
     """One row of each kind the endpoints address, created once per tenant."""
     from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
+    from atendo.contacts.models import ContactIdentity
+    from atendo.knowledge.models import QuickReply
     from atendo.messaging.models import Conversation, Message
     from atendo.messaging.tests.factories import conversation, inbound
     from atendo.organizations.models import Department, SlaPolicy, Team
@@ -207,6 +224,12 @@ def _rows(world) -> dict[str, Any]:
             tenant=world.tenant, connector=connector, event_key="1", body=b"{}", status="dead"
         )
         DeadLetter.objects.create(tenant=world.tenant, event=event, error="boom", attempts=8)
+    identity = ContactIdentity.objects.for_tenant(world.tenant).filter(contact_id=existing.contact_id).first()
+    if identity is None:
+        identity = ContactIdentity.objects.create(
+            tenant=world.tenant, contact_id=existing.contact_id, kind="phone", value="+5511987650000"
+        )
+        QuickReply.objects.create(tenant=world.tenant, shortcut="ola", title="Olá", body="Olá!")
     return {
         "role_id": _custom_role(world).id,
         "conversation_id": existing.id,
@@ -214,6 +237,7 @@ def _rows(world) -> dict[str, Any]:
         .filter(conversation=existing)
         .values_list("id", flat=True)[0],
         "contact_id": existing.contact_id,
+        "identity_id": identity.id,
         "account_id": existing.account_id,
         "department_id": Department.objects.for_tenant(world.tenant).get().id,
         "team_id": Team.objects.for_tenant(world.tenant).get().id,
@@ -222,6 +246,7 @@ def _rows(world) -> dict[str, Any]:
         "connector_id": ChannelConnector.objects.for_tenant(world.tenant).get(kind="telegram").id,
         "provider_account_id": ChannelAccount.objects.for_tenant(world.tenant).get(kind="telegram").id,
         "dead_letter_id": DeadLetter.objects.for_tenant(world.tenant).get().id,
+        "quick_reply_id": QuickReply.objects.for_tenant(world.tenant).get(shortcut="ola").id,
     }
 
 
@@ -246,8 +271,9 @@ def victim_domain(two_tenants):
 
 def _snapshot(tenant) -> tuple[Any, ...]:
     from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter
-    from atendo.contacts.models import Contact
+    from atendo.contacts.models import Contact, ContactIdentity
     from atendo.core.models import AuditLog, Role, RoleAssignment, TenantDomain, TenantUser
+    from atendo.knowledge.models import QuickReply
     from atendo.messaging.models import Conversation, ConversationParticipant, Message
     from atendo.organizations.models import Department, SlaPolicy, Team, TeamMember
     from atendo.tickets.models import Ticket, TicketComment
@@ -260,6 +286,7 @@ def _snapshot(tenant) -> tuple[Any, ...]:
         AuditLog.objects.for_tenant(tenant).count(),
         tenant.__class__.objects.get(id=tenant.id).name,
         sorted(Contact.objects.for_tenant(tenant).values_list("id", "name", "tags", "merged_into")),
+        sorted(ContactIdentity.objects.for_tenant(tenant).values_list("id", "contact_id", "kind", "value")),
         sorted(ChannelAccount.objects.for_tenant(tenant).values_list("id", "name", "status", "settings")),
         sorted(
             Conversation.objects.for_tenant(tenant).values_list(
@@ -276,6 +303,7 @@ def _snapshot(tenant) -> tuple[Any, ...]:
         sorted(ChannelConnector.objects.for_tenant(tenant).values_list("id", "name", "webhook_key", "credentials")),
         sorted(DeadLetter.objects.for_tenant(tenant).values_list("id", "replayed_at")),
         TicketComment.objects.for_tenant(tenant).count(),
+        sorted(QuickReply.objects.for_tenant(tenant).values_list("id", "shortcut", "body", "use_count")),
     )
 
 
@@ -320,6 +348,8 @@ ADMIN_ONLY = {
     ("PATCH", "/api/v1/tenants/{slug}/members/{member_id}"),
     ("DELETE", "/api/v1/tenants/{slug}/members/{member_id}"),
     ("GET", "/api/v1/audit/logs"),
+    ("PATCH", "/api/v1/channels/accounts/{provider_account_id}"),
+    ("DELETE", "/api/v1/channels/accounts/{provider_account_id}"),
 }
 
 
@@ -353,6 +383,8 @@ WRITE_ENDPOINTS = [
     ("POST", "/api/v1/contacts", "agent"),
     ("PATCH", "/api/v1/contacts/{contact_id}", "agent"),
     ("POST", "/api/v1/contacts/{contact_id}/merge", "owner"),
+    ("POST", "/api/v1/contacts/{contact_id}/identities", "agent"),
+    ("PATCH", "/api/v1/contacts/{contact_id}/identities/{identity_id}", "agent"),
     ("POST", "/api/v1/channels/webchat", "owner"),
     ("PATCH", "/api/v1/channels/webchat/{account_id}", "owner"),
     ("POST", "/api/v1/conversations/{conversation_id}/messages", "agent"),
@@ -375,6 +407,9 @@ WRITE_ENDPOINTS = [
     ("POST", "/api/v1/channels/connectors", "owner"),
     ("PATCH", "/api/v1/channels/connectors/{connector_id}", "owner"),
     ("POST", "/api/v1/channels/accounts", "owner"),
+    ("PATCH", "/api/v1/channels/accounts/{provider_account_id}", "owner"),
+    ("POST", "/api/v1/quick-replies", "agent"),
+    ("PATCH", "/api/v1/quick-replies/{quick_reply_id}", "owner"),
 ]
 BAD_BODIES = [
     ("malformed json", "{not json"),
