@@ -1,6 +1,10 @@
 /// <reference types="vitest/config" />
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+// `.js`: Vite's native config loader wants explicit extensions; TypeScript maps it to the .ts file.
+import { emojiDataPlugin } from './src/apps/inbox/emoji/dataPlugin.js';
 
 // During `npm run dev` / `npm run preview` the API lives on the Django dev server;
 // in production the backend serves dist/ itself, so the client always uses same-origin URLs.
@@ -10,8 +14,13 @@ const proxy = {
   '/ws': { target: apiTarget.replace(/^http/, 'ws'), ws: true },
 };
 
+// Single ionicons SVGs, `import svg from 'ionicons-svg/name.svg?raw'` (see src/shared/ui/svgIcon.ts):
+// the package exports only its all-icons module, whose icons all land in the entry chunk.
+const ioniconsSvg = join(dirname(createRequire(import.meta.url).resolve('ionicons')), 'svg');
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), emojiDataPlugin()],
+  resolve: { alias: { 'ionicons-svg': ioniconsSvg } },
   server: { proxy },
   preview: { proxy },
   build: {

@@ -49,12 +49,28 @@ class IdentityInputSerializer(StrictSerializer):
     value = serializers.CharField(max_length=320)
 
 
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_NAME_CHARS = 64
+MAX_ATTRIBUTE_VALUE_CHARS = 1000
+
+
 def _validate_attributes(value: dict[str, Any]) -> None:
-    if len(value) > 50:
-        raise serializers.ValidationError("At most 50 custom attributes.")
+    if len(value) > MAX_ATTRIBUTES:
+        raise serializers.ValidationError(
+            _("At most %(count)d custom attributes.") % {"count": MAX_ATTRIBUTES}, code="too_many_attributes"
+        )
     for key, item in value.items():
-        if len(str(key)) > 64 or not isinstance(item, (str, int, float, bool, type(None))) or len(str(item)) > 1000:
-            raise serializers.ValidationError("Attributes are flat: short names, scalar values up to 1000 chars.")
+        if not str(key).strip() or len(str(key)) > MAX_ATTRIBUTE_NAME_CHARS:
+            raise serializers.ValidationError(
+                _("Attribute names have 1 to %(max)d characters.") % {"max": MAX_ATTRIBUTE_NAME_CHARS},
+                code="invalid_attribute_name",
+            )
+        if not isinstance(item, (str, int, float, bool, type(None))) or len(str(item)) > MAX_ATTRIBUTE_VALUE_CHARS:
+            raise serializers.ValidationError(
+                _("Attribute values are text, numbers or yes/no, up to %(max)d characters.")
+                % {"max": MAX_ATTRIBUTE_VALUE_CHARS},
+                code="invalid_attribute_value",
+            )
 
 
 class ContactFieldsSerializer(StrictSerializer):
@@ -75,6 +91,10 @@ class ContactCreateSerializer(ContactFieldsSerializer):
                 {"name": [_("Give the contact a name or at least one identity.")]}, code="contact_empty"
             )
         return attrs
+
+
+class IdentityChangeSerializer(StrictSerializer):
+    value = serializers.CharField(max_length=320, required=False)
 
 
 class ContactMergeSerializer(StrictSerializer):
@@ -147,3 +167,60 @@ class ContactMergeApi(ApiView):
             tenant=self.tenant, actor=self.member, source=source, target=target, context=self.context()
         )
         return Response(ContactSerializer(selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)).data)
+
+
+class ContactIdentityListApi(ApiView):
+    """Phone numbers and e-mail addresses an agent adds by hand (channel identities are read-only)."""
+
+    access = TenantPermission("contact.edit")
+    schema_tags = ("contacts",)
+
+    @extend_schema(
+        operation_id="contacts_identities_create",
+        request=IdentityInputSerializer,
+        responses={201: ContactSerializer},
+    )
+    def post(self, request: Request, contact_id: UUID) -> Response:
+        contact = selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)
+        data = self.validate(IdentityInputSerializer, request.data)
+        services.contact_identity_add(
+            tenant=self.tenant,
+            actor=self.member,
+            contact=contact,
+            kind=data["kind"],
+            value=data["value"],
+            context=self.context(),
+        )
+        return Response(
+            ContactSerializer(selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ContactIdentityDetailApi(ApiView):
+    access = TenantPermission("contact.edit")
+    schema_tags = ("contacts",)
+
+    @extend_schema(
+        operation_id="contacts_identities_update",
+        request=IdentityChangeSerializer,
+        responses={200: ContactSerializer},
+    )
+    def patch(self, request: Request, contact_id: UUID, identity_id: UUID) -> Response:
+        contact = selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)
+        identity = selectors.get_identity_for(tenant=self.tenant, contact=contact, identity_id=identity_id)
+        data = self.validate(IdentityChangeSerializer, request.data)
+        if "value" in data:
+            services.contact_identity_change(
+                tenant=self.tenant, actor=self.member, identity=identity, value=data["value"], context=self.context()
+            )
+        return Response(ContactSerializer(selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)).data)
+
+    @extend_schema(operation_id="contacts_identities_destroy", responses={204: None})
+    def delete(self, request: Request, contact_id: UUID, identity_id: UUID) -> Response:
+        contact = selectors.get_contact_for(tenant=self.tenant, contact_id=contact_id)
+        identity = selectors.get_identity_for(tenant=self.tenant, contact=contact, identity_id=identity_id)
+        services.contact_identity_remove(
+            tenant=self.tenant, actor=self.member, identity=identity, context=self.context()
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from atendo.contacts.events import ContactChanged
 from atendo.contacts.identities import normalize_identity
-from atendo.contacts.models import Contact, ContactIdentity
+from atendo.contacts.models import Contact, ContactIdentity, IdentityKind
 from atendo.core.access import ensure_can
 from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.events import publish, publish_all
@@ -18,6 +19,11 @@ from atendo.core.models import Tenant, TenantUser
 from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
 
 CONTACT_EDITABLE_FIELDS = ("name", "avatar_url", "language", "custom_attributes", "tags", "blocked")
+
+# Identities an agent may add, change or remove by hand. The others (WhatsApp, Telegram, web chat
+# visitor, the tenant site's identifier) are how a channel recognises the person: changing them
+# would silently detach the channel, so they only come and go with the channel (or a merge).
+AGENT_EDITABLE_IDENTITY_KINDS = (IdentityKind.PHONE, IdentityKind.EMAIL)
 
 # Steps other apps add to a merge (e.g. messaging re-points conversations). They run inside the
 # merge's transaction, so a merge is all or nothing; registered from AppConfig.ready().
@@ -161,6 +167,107 @@ def contact_update(
             )
             publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="updated"))
     return contact
+
+
+def _identity_taken() -> ConflictError:
+    return ConflictError(
+        _("Another contact already has this identity."),
+        code="identity_taken",
+        fields={"value": [_("Already used by another contact.")]},
+    )
+
+
+def _ensure_agent_editable(kind: str) -> None:
+    if kind not in AGENT_EDITABLE_IDENTITY_KINDS:
+        raise ApplicationError(
+            _("This identity comes from a channel and cannot be changed by hand."),
+            code="identity_read_only",
+            fields={"kind": [_("Only phone numbers and e-mail addresses can be edited.")]},
+        )
+
+
+def contact_identity_add(
+    *, tenant: Tenant, actor: TenantUser, contact: Contact, kind: str, value: str, context: RequestContext = SYSTEM
+) -> ContactIdentity:
+    """Give the contact another phone number or e-mail address (normalised, unique per tenant)."""
+    ensure_can(actor, "contact.edit", tenant)
+    _ensure_agent_editable(kind)
+    value = normalize_identity(kind, value)
+    try:
+        with transaction.atomic():
+            identity = ContactIdentity.objects.create(tenant=tenant, contact=contact, kind=kind, value=value)
+            Contact.objects.for_tenant(tenant).filter(id=contact.id).update(updated_at=timezone.now())
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="contact.identity_added",
+                target=contact,
+                changes={"identity": [kind, value]},
+                context=context,
+            )
+            publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="updated"))
+    except IntegrityError as exc:
+        raise _identity_taken() from exc
+    return identity
+
+
+def contact_identity_change(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    identity: ContactIdentity,
+    value: str,
+    context: RequestContext = SYSTEM,
+) -> ContactIdentity:
+    """Correct a phone number or e-mail address the contact gave (a typo, a new number)."""
+    ensure_can(actor, "contact.edit", tenant)
+    _ensure_agent_editable(identity.kind)
+    value = normalize_identity(identity.kind, value)
+    if value == identity.value:
+        return identity
+    previous = identity.value
+    try:
+        with transaction.atomic():
+            identity.value = value
+            identity.save(update_fields=["value"])
+            Contact.objects.for_tenant(tenant).filter(id=identity.contact_id).update(updated_at=timezone.now())
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="contact.identity_changed",
+                target=identity.contact,
+                changes={"kind": identity.kind, "value": {"from": previous, "to": value}},
+                context=context,
+            )
+            publish(ContactChanged(tenant_id=tenant.id, contact_id=identity.contact_id, change="updated"))
+    except IntegrityError as exc:
+        identity.value = previous
+        raise _identity_taken() from exc
+    return identity
+
+
+def contact_identity_remove(
+    *, tenant: Tenant, actor: TenantUser, identity: ContactIdentity, context: RequestContext = SYSTEM
+) -> None:
+    """Forget a phone number or e-mail address. A contact keeps a name or at least one identity."""
+    ensure_can(actor, "contact.edit", tenant)
+    _ensure_agent_editable(identity.kind)
+    with transaction.atomic():
+        contact = Contact.objects.for_tenant(tenant).select_for_update().get(id=identity.contact_id)
+        others = ContactIdentity.objects.for_tenant(tenant).filter(contact=contact).exclude(id=identity.id)
+        if not contact.name.strip() and not others.exists():
+            raise ApplicationError(_("Give the contact a name or at least one identity."), code="contact_empty")
+        identity.delete()
+        contact.save(update_fields=["updated_at"])
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="contact.identity_removed",
+            target=contact,
+            changes={"identity": [identity.kind, identity.value]},
+            context=context,
+        )
+        publish(ContactChanged(tenant_id=tenant.id, contact_id=contact.id, change="updated"))
 
 
 def contact_merge(

@@ -3,9 +3,12 @@ import { attach, close, lockClosed, send } from 'ionicons/icons';
 import { type ChangeEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { clearDraft, loadDraft, saveDraft } from '../drafts';
+import { useEmojiComposer } from '../emoji/useEmojiComposer';
 import { formatBytes } from '../format';
 import type { SendRequest } from '../store/threadStore';
+import { QuickReplyPopover } from './QuickReplyPopover';
 import { SegmentedControl } from './SegmentedControl';
+import { useQuickReplyComposer } from './useQuickReplies';
 
 /** Re-announce "typing" at most this often while keys keep coming. */
 const TYPING_REPEAT_MS = 3000;
@@ -30,6 +33,7 @@ export function Composer({ tenant, conversationId, disabled = false, onSend, onT
   const [draft, setDraft] = useState(() => loadDraft(tenant, conversationId));
   const [files, setFiles] = useState<File[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
+  const textInput = useRef<HTMLTextAreaElement>(null);
   const typing = useRef<{ lastSent: number; idle: ReturnType<typeof setTimeout> | undefined }>({
     lastSent: 0,
     idle: undefined,
@@ -69,6 +73,25 @@ export function Composer({ tenant, conversationId, disabled = false, onSend, onT
     saveDraft(tenant, conversationId, next);
   }
 
+  const quickReplies = useQuickReplyComposer({
+    tenant,
+    conversationId,
+    text: draft.body,
+    inputRef: textInput,
+    disabled,
+    onApply: (body) => update(body, draft.private),
+  });
+
+  const emoji = useEmojiComposer({
+    inputRef: textInput,
+    text: draft.body,
+    disabled,
+    onInsert: (body) => {
+      update(body, draft.private);
+      if (!draft.private) announceTyping();
+    },
+  });
+
   function submit() {
     const body = draft.body.trim();
     if (disabled || (!body && files.length === 0)) return;
@@ -81,6 +104,8 @@ export function Composer({ tenant, conversationId, disabled = false, onSend, onT
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (quickReplies.onKeyDown(event)) return;
+    if (emoji.onKeyDown(event)) return;
     // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) is not "send".
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -103,6 +128,8 @@ export function Composer({ tenant, conversationId, disabled = false, onSend, onT
       }}
       data-testid="composer"
     >
+      <QuickReplyPopover state={quickReplies.suggestions} />
+      {emoji.panel}
       <SegmentedControl
         aria-label={t('composer.mode')}
         className="atendo-composer-mode"
@@ -148,7 +175,11 @@ export function Composer({ tenant, conversationId, disabled = false, onSend, onT
           <IonIcon slot="icon-only" icon={attach} aria-hidden="true" />
         </IonButton>
         <input ref={fileInput} type="file" multiple hidden onChange={onPickFiles} data-testid="composer-file" />
+        {emoji.button}
         <textarea
+          ref={textInput}
+          {...quickReplies.inputProps}
+          {...emoji.inputProps}
           className="atendo-composer-input"
           value={draft.body}
           rows={1}

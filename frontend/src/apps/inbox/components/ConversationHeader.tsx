@@ -4,6 +4,7 @@ import { Suspense, lazy, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../../../shared/api/types';
 import { describeError } from '../../../shared/i18n/errors';
+import { ContactPanelToggle } from '../contact/ContactPanelToggle';
 import { formatDateTime } from '../format';
 import { SNOOZE_PRESETS, snoozeUntil } from '../snooze';
 import { useDirectoryStore } from '../store/directoryStore';
@@ -98,6 +99,7 @@ export function ConversationHeader({ conversation, myMemberId, viewers, onBack }
             <IonIcon slot="start" icon={checkmarkCircleOutline} aria-hidden="true" />
             <span className="atendo-hide-narrow">{resolved ? t('actions.reopen') : t('actions.resolve')}</span>
           </IonButton>
+          <ContactPanelToggle />
           <IonButton onClick={() => setSheet('more')} aria-label={t('actions.more')} data-testid="conversation-more">
             <IonIcon slot="icon-only" icon={ellipsisVertical} aria-hidden="true" />
           </IonButton>
