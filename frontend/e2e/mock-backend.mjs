@@ -33,8 +33,18 @@ const user = {
       display_name: 'Olivia',
       status: 'active',
       roles: [{ id: 'r1', slug: 'owner', name: 'Owner', scope_type: null, scope_id: null }],
+      // As the real /users/me computes them for an owner (every permission).
+      permissions: {
+        tenant_wide: [
+          'tenant.view', 'tenant.manage', 'domain.manage', 'member.view', 'member.invite', 'member.manage', 'role.manage',
+          'audit.view', 'department.manage', 'channel.manage', 'contact.view', 'contact.edit', 'contact.manage',
+          'conversation.view', 'conversation.reply', 'conversation.assign', 'ticket.view', 'ticket.manage',
+          'knowledge.manage', 'automation.manage', 'analytics.view',
+        ],
+        scoped: [],
+      },
     },
-    { id: 'm2', tenant: { id: 't2', slug: 'old', name: 'Old Co' }, display_name: 'O', status: 'disabled', roles: [] },
+    { id: 'm2', tenant: { id: 't2', slug: 'old', name: 'Old Co' }, display_name: 'O', status: 'disabled', roles: [], permissions: { tenant_wide: [], scoped: [] } },
   ],
 };
 const magic = new Map(); // token -> {used}

@@ -16,6 +16,8 @@ const DEPARTMENT = `Zz E2E Pós-venda ${RUN}`;
 const WEBCHAT = `Zz E2E Site ${RUN}`;
 const MAILBOX = `Zz E2E Mailbox ${RUN}`;
 const ADMIN_SECTIONS = ['workspace', 'members', 'departments', 'sla', 'channels'];
+// Sections every member has: their profile and their quick replies.
+const MEMBER_SECTIONS = ['profile', 'quick-replies'];
 const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 
 /** The live settings page (Ionic keeps a leaving page in the DOM during transitions). */
@@ -62,7 +64,7 @@ export default function ({ test }) {
     await page.getByTestId('menu-settings').click();
     await page.waitForURL('**/settings');
     const listed = await listedSections(page);
-    assert(JSON.stringify(listed) === JSON.stringify(['profile', ...ADMIN_SECTIONS]), `the owner sees ${listed.join(', ')}`);
+    assert(JSON.stringify(listed) === JSON.stringify([...MEMBER_SECTIONS, ...ADMIN_SECTIONS]), `the owner sees ${listed.join(', ')}`);
     await settings(page).getByTestId('profile-form').waitFor(); // desktop: the first section beside the list
     assert(await page.getByTestId('menu-automations').isVisible(), 'no Automations entry in the owner menu');
     await page.getByTestId('menu-analytics').click();
@@ -81,8 +83,16 @@ export default function ({ test }) {
     const form = section.getByTestId('department-form');
     await form.getByTestId('department-name').fill(DEPARTMENT);
     await form.getByTestId('department-description').fill('Trocas e devoluções');
-    // Monday to Friday 08:00–18:00 comes preset; add a Saturday morning.
+    // Monday to Friday 08:00–18:00 comes preset; add a Saturday morning. Closing before opening
+    // first: the server's translated message shows on that very row.
     await form.getByTestId('department-hours-sat-open').check();
+    await form.getByTestId('department-hours-sat-end').fill('07:00');
+    await form.getByTestId('department-save').click();
+    const rowError = form.getByTestId('department-hours-sat-0-error');
+    await rowError.waitFor({ timeout: 10000 });
+    const said = await rowError.innerText();
+    assert(said === 'The opening time must be before the closing time.', `Saturday's row says ${JSON.stringify(said)}`);
+    assert((await form.getByTestId('department-hours-mon-0-error').count()) === 0, 'a valid day shows an error');
     await form.getByTestId('department-hours-sat-end').fill('12:00');
     await screenshot(page, 'department-form');
     await form.getByTestId('department-save').click();
@@ -117,10 +127,14 @@ export default function ({ test }) {
     await form.getByTestId('webchat-origins-error').waitFor({ timeout: 10000 });
     await form.getByTestId('webchat-origins').fill(`${baseUrl}\nhttps://www.example.com`);
     await form.getByTestId('webchat-greeting').fill('Olá! Como podemos ajudar?');
+    // New conversations of this chat start in Vendas (the same picker as the transfers).
+    await form.getByTestId('webchat-routing-department').click();
+    await page.locator('ion-popover ion-radio, ion-popover ion-item').filter({ hasText: 'Vendas' }).first().click();
     await form.getByTestId('webchat-save').click();
 
     const card = section.locator(`[data-testid="webchat-card"][data-name="${WEBCHAT}"]`);
     await card.waitFor({ timeout: 10000 });
+    await card.getByTestId('webchat-routing-summary').getByText('Vendas', { exact: false }).waitFor();
     embedCode = (await card.getByTestId('webchat-embed').innerText()).trim();
     const src = embedCode.match(/<script src="([^"]+\/widget\/[^"]+\.js)" async><\/script>/)?.[1];
     assert(src, `unexpected embed snippet: ${embedCode}`);
@@ -148,20 +162,22 @@ export default function ({ test }) {
     await form.getByTestId('credential-username').fill(`e2e-${RUN}@example.test`);
     await form.getByTestId('credential-password').fill('not-the-password');
     await form.getByTestId('connect-submit').click();
-    // Validation: the API names the missing SMTP server; the message lands on that field.
+    // Validation: the API answers per credential; the missing SMTP server's message lands on it.
     const smtpError = form.getByTestId('credential-smtp_host-error');
     await smtpError.waitFor({ timeout: 10000 });
-    assert((await smtpError.innerText()).includes('smtp_host'), `smtp_host error: ${await smtpError.innerText()}`);
+    assert((await smtpError.innerText()) === 'This credential is required.', `smtp_host error: ${await smtpError.innerText()}`);
     assert((await form.getByTestId('credential-imap_host-error').count()) === 0, 'an error shows on a field that is fine');
 
     await form.getByTestId('credential-smtp_host').fill('127.0.0.1');
     await form.getByTestId('credential-smtp_port').fill('1');
     await form.getByTestId('credential-smtp_security').selectOption('none');
     await form.getByTestId('connect-submit').click();
-    // Activation: the connector and account exist, the server's refusal shows inline.
-    const refusal = form.getByTestId('credentials-error');
+    // Activation: the connector and account exist; nobody listens on the IMAP port, so the
+    // server's refusal shows on the IMAP server and port.
+    const refusal = form.getByTestId('credential-imap_port-error');
     await refusal.waitFor({ timeout: 20000 });
     assert(/IMAP/.test(await refusal.innerText()), `activation error: ${await refusal.innerText()}`);
+    assert((await form.getByTestId('credential-password-error').count()) === 0, 'the refusal shows on the password too');
     await form.getByTestId('connect-retry-hint').waitFor();
     assert(await form.getByTestId('connect-external-id').evaluate((el) => el.readOnly), 'the account id stays editable after the account exists');
 
@@ -177,6 +193,19 @@ export default function ({ test }) {
     await account.getByTestId('account-activate').click();
     await account.getByTestId('account-error').waitFor({ timeout: 20000 });
     assert((await account.getByTestId('account-error').innerText()).includes('IMAP'), 'the refusal on the account lacks the reason');
+
+    // The account is renamed and routed to Suporte, then deleted (it is not active).
+    await account.getByTestId('account-edit').click();
+    const accountForm = account.getByTestId('account-form');
+    await accountForm.getByTestId('account-name').fill(`${MAILBOX} 2`);
+    await accountForm.getByTestId('account-routing-department').click();
+    await page.locator('ion-popover ion-radio, ion-popover ion-item').filter({ hasText: 'Suporte' }).first().click();
+    await accountForm.getByTestId('account-save').click();
+    const renamed = card.locator(`[data-testid="account-row"][data-name="${MAILBOX} 2"]`);
+    await renamed.getByTestId('account-routing').getByText('Suporte', { exact: false }).waitFor({ timeout: 10000 });
+    await renamed.getByTestId('account-delete').click();
+    await renamed.getByTestId('account-delete-confirm').click();
+    await renamed.waitFor({ state: 'detached', timeout: 10000 });
     await card.getByTestId('connector-remove').click();
     await card.getByTestId('connector-remove-confirm').click();
     await card.waitFor({ state: 'detached', timeout: 10000 });
@@ -248,9 +277,31 @@ export default function ({ test }) {
       await agent.getByTestId('menu-settings').click();
       await agent.waitForURL('**/settings');
       const listed = await listedSections(agent);
-      assert(JSON.stringify(listed) === JSON.stringify(['profile']), `the agent sees ${listed.join(', ')}`);
+      assert(JSON.stringify(listed) === JSON.stringify(MEMBER_SECTIONS), `the agent sees ${listed.join(', ')}`);
       assert((await agent.getByTestId('menu-automations').count()) === 0, 'the agent has an Automations entry');
       assert((await agent.getByTestId('menu-analytics').count()) === 0, 'the agent has an Analytics entry');
+      // Every member has quick replies: the demo's shared ones are read-only to an agent, who
+      // keeps personal ones.
+      await settings(agent).getByTestId('settings-nav-quick-replies').click();
+      const shared = settings(agent).locator('[data-testid="quick-reply-row"][data-shortcut="ola"]');
+      await shared.waitFor({ timeout: 10000 });
+      await shared.getByTestId('quick-reply-readonly').waitFor();
+      assert((await shared.getByTestId('quick-reply-edit').count()) === 0, 'the agent may edit a shared quick reply');
+      await settings(agent).getByTestId('quick-reply-new').click();
+      const form = settings(agent).getByTestId('quick-reply-form');
+      assert(await form.getByTestId('quick-reply-shared').isDisabled(), 'the agent may create a shared quick reply');
+      await form.getByTestId('quick-reply-shortcut').fill(`e2e-${RUN}`);
+      await form.getByTestId('quick-reply-title').fill('Assinatura');
+      await form.getByTestId('quick-reply-body').fill('Abraço, ');
+      await form.getByTestId('quick-reply-insert-agent.first_name').click();
+      await form.getByTestId('quick-reply-save').click();
+      const mine = settings(agent).locator(`[data-testid="quick-reply-row"][data-shortcut="e2e-${RUN}"]`);
+      await mine.waitFor({ timeout: 10000 });
+      assert((await mine.innerText()).includes('Abraço, {{agent.first_name}}'), 'the placeholder was not inserted into the body');
+      await mine.getByTestId('quick-reply-edit').click();
+      await mine.getByTestId('quick-reply-delete').click();
+      await mine.getByTestId('quick-reply-delete-confirm').click();
+      await mine.waitFor({ state: 'detached', timeout: 10000 });
       // Typing the address of an admin section shows a refusal, not the section.
       await agent.goto('/settings/channels');
       await settings(agent).getByTestId('settings-forbidden').waitFor();

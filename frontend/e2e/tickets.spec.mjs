@@ -157,6 +157,19 @@ export default function ({ test }) {
     assert((await answered).status() === 200, 'the menu move was refused');
   });
 
+  test("the column headers count what the server counts for the agent's scope", async ({ page }) => {
+    const counts = (await apiCall(page, 'GET', '/api/v1/tickets/counts')).body.counts;
+    for (const status of ['new', 'open', 'solved']) {
+      const header = column(page, status).getByTestId('column-count');
+      await page.waitForFunction(
+        ({ el, expected }) => el.textContent === expected,
+        { el: await header.elementHandle(), expected: String(counts[status]) },
+        { timeout: LIVE_MS },
+      );
+    }
+    assert(counts.solved >= 1, `the solved ticket is not counted: ${JSON.stringify(counts)}`);
+  });
+
   test('the ticket opens beside the board with SLA timers, history and comments', async ({ page }) => {
     await card(page, 'solved', ticketId).locator('.atendo-tk-card-open').click();
     await page.waitForURL(`**/tickets/${ticketId}`);
@@ -179,10 +192,25 @@ export default function ({ test }) {
     await screenshot(page, 'detail-desktop');
   });
 
+  test('the agent takes the ticket, then gives it back to the queue', async ({ page }) => {
+    const detail = tickets(page).getByTestId('ticket-detail');
+    await detail.getByTestId('ticket-assign-me').click();
+    await detail.getByTestId('ticket-unassign').waitFor({ timeout: LIVE_MS });
+    await detail.getByTestId('ticket-unassign').click();
+    await detail.getByTestId('ticket-assign-me').waitFor({ timeout: LIVE_MS });
+    const stored = (await apiCall(page, 'GET', `/api/v1/tickets/${ticketId}`)).body;
+    assert(stored.assignee === null, `the ticket is still held by ${JSON.stringify(stored.assignee)}`);
+    const last = stored.assignments.at(-1);
+    assert(last.assignee === null && last.ended_at === null, `the history does not end with "nobody": ${JSON.stringify(last)}`);
+    assert(JSON.stringify(stored.allowed_statuses) === JSON.stringify(['open', 'closed']), `a solved ticket allows ${stored.allowed_statuses}`);
+  });
+
   test('at 360 px the ticket and the board are stacked screens', async ({ page }) => {
     await page.setViewportSize({ width: 360, height: 740 });
     const detail = tickets(page).getByTestId('ticket-detail');
     await detail.waitFor();
+    // The layout follows the viewport on the next media-query change: give it that moment.
+    await tickets(page).getByTestId('ticket-board').waitFor({ state: 'hidden', timeout: LIVE_MS }).catch(() => undefined);
     assert(!(await tickets(page).getByTestId('ticket-board').isVisible()), 'the board shows beside the ticket at 360 px');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert(width <= 360, `the page scrolls sideways at 360 px (${width} px wide)`);

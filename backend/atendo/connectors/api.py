@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -58,7 +58,22 @@ class WebChatAccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChannelAccount
-        fields = ("id", "name", "status", "widget_token", "settings", "identity_secret", "embed_code", "created_at")
+        fields = (
+            "id",
+            "name",
+            "status",
+            "widget_token",
+            "settings",
+            "identity_secret",
+            "embed_code",
+            "default_department",
+            "default_team",
+            "created_at",
+        )
+        extra_kwargs: ClassVar = {
+            "default_department": {"help_text": "New conversations start in this department (null: none)."},
+            "default_team": {"help_text": "New conversations start with this team of the department (null: none)."},
+        }
 
     def get_embed_code(self, account: ChannelAccount) -> str:
         return f'<script src="{django_settings.APP_URL}/widget/{account.external_id}.js" async></script>'
@@ -67,6 +82,8 @@ class WebChatAccountSerializer(serializers.ModelSerializer):
 class WebChatCreateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120)
     settings = WebChatSettingsSerializer(required=False, default=dict)
+    default_department = TenantRowField(Department, required=False, allow_null=True, default=None)
+    default_team = TenantRowField(Team, required=False, allow_null=True, default=None)
 
 
 class WebChatUpdateSerializer(StrictSerializer):
@@ -76,6 +93,21 @@ class WebChatUpdateSerializer(StrictSerializer):
         choices=[ChannelAccount.Status.ACTIVE, ChannelAccount.Status.DISABLED], required=False
     )
     rotate_secret = serializers.BooleanField(required=False, default=False)
+    default_department = TenantRowField(Department, required=False, allow_null=True)
+    default_team = TenantRowField(Team, required=False, allow_null=True)
+
+
+def _routing_input(data: dict[str, Any], account: ChannelAccount) -> tuple[Department | None, Team | None] | None:
+    """The routing an update asks for: None when it names neither field. A new department
+    without a team drops the account's team (it belonged to the old department)."""
+    if "default_department" not in data and "default_team" not in data:
+        return None
+    if "default_department" not in data:
+        team = data.pop("default_team")
+        return (team.department if team is not None else account.default_department), team
+    department = data.pop("default_department")
+    team = data.pop("default_team", account.default_team if department == account.default_department else None)
+    return department, team
 
 
 class WebChatAccountListApi(ApiView):
@@ -93,9 +125,7 @@ class WebChatAccountListApi(ApiView):
     @extend_schema(request=WebChatCreateSerializer, responses={201: WebChatAccountSerializer})
     def post(self, request: Request) -> Response:
         data = self.validate(WebChatCreateSerializer, request.data)
-        account = services.webchat_account_create(
-            tenant=self.tenant, actor=self.member, name=data["name"], settings=data["settings"], context=self.context()
-        )
+        account = services.webchat_account_create(tenant=self.tenant, actor=self.member, context=self.context(), **data)
         return Response(WebChatAccountSerializer(account).data, status=status.HTTP_201_CREATED)
 
 
@@ -112,8 +142,9 @@ class WebChatAccountDetailApi(ApiView):
     def patch(self, request: Request, account_id: UUID) -> Response:
         account = selectors.get_webchat_account_for(tenant=self.tenant, account_id=account_id)
         data: dict[str, Any] = self.validate(WebChatUpdateSerializer, request.data)
+        routing = _routing_input(data, account)
         account = services.webchat_account_update(
-            tenant=self.tenant, actor=self.member, account=account, context=self.context(), **data
+            tenant=self.tenant, actor=self.member, account=account, routing=routing, context=self.context(), **data
         )
         return Response(WebChatAccountSerializer(account).data)
 
@@ -140,22 +171,26 @@ def webhook_url_for(connector: ChannelConnector) -> str:
     return f"{django_settings.APP_URL}/webhooks/{connector.webhook_key}"
 
 
-def _email_credential_errors(credentials: dict[str, str]) -> list[str]:
-    errors = []
+def _email_credential_errors(credentials: dict[str, str]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     for protocol in ("imap", "smtp"):
         port = credentials.get(f"{protocol}_port", "")
         if port and not (port.isdigit() and 0 < int(port) < 65536):
-            errors.append(_("%(name)s must be a port number.") % {"name": f"{protocol}_port"})
+            errors[f"{protocol}_port"] = [_("Enter a port number from 1 to 65535.")]
         security = credentials.get(f"{protocol}_security", "")
         if security and security not in ("ssl", "starttls", "none"):
-            errors.append(_("%(name)s must be ssl, starttls or none.") % {"name": f"{protocol}_security"})
+            errors[f"{protocol}_security"] = [_("Choose ssl, starttls or none.")]
     return errors
 
 
 class ConnectorCreateSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=[ChannelKind.WHATSAPP, ChannelKind.TELEGRAM, ChannelKind.EMAIL])
     name = serializers.CharField(max_length=120)
-    credentials = serializers.DictField(child=serializers.CharField(max_length=1000), write_only=True)
+    credentials = serializers.DictField(
+        child=serializers.CharField(max_length=1000),
+        write_only=True,
+        help_text="Errors come back per credential: fields.credentials.<key>.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors = _credential_errors(attrs["kind"], attrs["credentials"], partial=False)
@@ -164,25 +199,26 @@ class ConnectorCreateSerializer(StrictSerializer):
         return attrs
 
 
-def _credential_errors(kind: str, credentials: dict[str, str], *, partial: bool) -> list[str]:
-    """Names a connector of `kind` takes (all the required ones unless `partial`), and for
-    e-mail, ports and security modes that make sense."""
+def _credential_errors(kind: str, credentials: dict[str, str], *, partial: bool) -> dict[str, list[str]]:
+    """Per credential key: the required ones a connector of `kind` lacks (unless `partial`),
+    names it does not take, and for e-mail, ports and security modes that make no sense."""
     known = set(services.CREDENTIAL_KEYS[kind])
     missing = [] if partial else sorted(known - services.OPTIONAL_CREDENTIAL_KEYS - set(credentials))
-    unknown = sorted(set(credentials) - known)
-    errors = []
-    if missing:
-        errors.append(_("Missing: %(names)s.") % {"names": ", ".join(missing)})
-    if unknown:
-        errors.append(_("Unknown: %(names)s.") % {"names": ", ".join(unknown)})
+    errors: dict[str, list[str]] = {key: [_("This credential is required.")] for key in missing}
+    errors |= {key: [_("This connection does not take this credential.")] for key in sorted(set(credentials) - known)}
     if kind == ChannelKind.EMAIL:
-        errors += _email_credential_errors(credentials)
+        errors |= _email_credential_errors(credentials)
     return errors
 
 
 class ConnectorUpdateSerializer(StrictSerializer):
     name = serializers.CharField(max_length=120, required=False)
-    credentials = serializers.DictField(child=serializers.CharField(max_length=1000), required=False, write_only=True)
+    credentials = serializers.DictField(
+        child=serializers.CharField(max_length=1000),
+        required=False,
+        write_only=True,
+        help_text="Only the credentials to change; errors come back per key: fields.credentials.<key>.",
+    )
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -210,6 +246,12 @@ class AccountCreateSerializer(StrictSerializer):
     )
     default_department = TenantRowField(Department, required=False, allow_null=True, default=None)
     default_team = TenantRowField(Team, required=False, allow_null=True, default=None)
+
+
+class AccountUpdateSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=120, required=False)
+    default_department = TenantRowField(Department, required=False, allow_null=True)
+    default_team = TenantRowField(Team, required=False, allow_null=True)
 
 
 class DeadLetterSerializer(serializers.ModelSerializer):
@@ -289,8 +331,9 @@ class AccountListApi(ApiView):
 
     @extend_schema(operation_id="channels_accounts_list", responses={200: page_of(AccountSerializer)})
     def get(self, request: Request) -> Response:
-        rows = ChannelAccount.objects.for_tenant(self.tenant).exclude(kind=ChannelKind.WEBCHAT)
-        return self.paginated(rows, AccountSerializer, ordering=("-created_at", "-id"))
+        return self.paginated(
+            selectors.account_list(tenant=self.tenant), AccountSerializer, ordering=("-created_at", "-id")
+        )
 
     @extend_schema(request=AccountCreateSerializer, responses={201: AccountSerializer})
     def post(self, request: Request) -> Response:
@@ -302,16 +345,37 @@ class AccountListApi(ApiView):
 
 
 def _account_for(view: ApiView, account_id: UUID) -> ChannelAccount:
-    row = (
-        ChannelAccount.objects.for_tenant(view.tenant)
-        .exclude(kind=ChannelKind.WEBCHAT)
-        .select_related("connector")
-        .filter(id=account_id)
-        .first()
+    return selectors.get_account_for(tenant=view.tenant, account_id=account_id)
+
+
+class AccountDetailApi(ApiView):
+    access = TenantPermission("channel.manage")
+    schema_tags = ("channels",)
+
+    @extend_schema(responses={200: AccountSerializer})
+    def get(self, request: Request, account_id: UUID) -> Response:
+        return Response(AccountSerializer(_account_for(self, account_id)).data)
+
+    @extend_schema(request=AccountUpdateSerializer, responses={200: AccountSerializer})
+    def patch(self, request: Request, account_id: UUID) -> Response:
+        account = _account_for(self, account_id)
+        data = self.validate(AccountUpdateSerializer, request.data)
+        routing = _routing_input(data, account)
+        account = services.account_update(
+            tenant=self.tenant, actor=self.member, account=account, routing=routing, context=self.context(), **data
+        )
+        return Response(AccountSerializer(account).data)
+
+    @extend_schema(
+        responses={204: None},
+        description="Only a deactivated account (409 `account_active` otherwise). Its conversations keep "
+        "their history: an account they point at is kept hidden, one that never received anything is removed.",
     )
-    if row is None:
-        raise NotFoundError()
-    return row
+    def delete(self, request: Request, account_id: UUID) -> Response:
+        services.account_delete(
+            tenant=self.tenant, actor=self.member, account=_account_for(self, account_id), context=self.context()
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class AccountActivateApi(ApiView):

@@ -66,10 +66,18 @@ class ChannelAccount(UUIDModel, TenantOwnedModel):
         "organizations.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Deleted by an admin while conversations still pointed at it: the row stays so their history
+    # keeps its channel, but nothing lists, routes to or activates it, and its provider id is free
+    # to be connected again.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["kind", "external_id"], name="account_external_id_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "external_id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="account_external_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:

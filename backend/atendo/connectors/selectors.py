@@ -28,3 +28,15 @@ def webchat_account_by_token(token: str) -> ChannelAccount | None:
         .select_related("tenant")
         .first()
     )
+
+
+def account_list(*, tenant: Tenant) -> QuerySet[ChannelAccount]:
+    """WhatsApp, Telegram and e-mail accounts (web chats have their own list), deleted ones left out."""
+    return ChannelAccount.objects.for_tenant(tenant).exclude(kind=ChannelKind.WEBCHAT).filter(deleted_at__isnull=True)
+
+
+def get_account_for(*, tenant: Tenant, account_id: UUID) -> ChannelAccount:
+    account = account_list(tenant=tenant).select_related("connector").filter(id=account_id).first()
+    if account is None:
+        raise NotFoundError()
+    return account

@@ -13,17 +13,21 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from atendo.connectors.adapters.base import AdapterError
 from atendo.connectors.events import InboundEventStored
 from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind, DeadLetter, InboundEvent
 from atendo.core.access import ensure_can
+from atendo.core.db import execute_prepared
 from atendo.core.errors import ApplicationError, ConflictError
 from atendo.core.events import publish
 from atendo.core.models import Tenant, TenantUser
 from atendo.core.services.audit import SYSTEM, RequestContext, assign_changed_fields, audit_record
+from atendo.organizations.models import Department, Team
 
 WEBCHAT_DEFAULTS: dict[str, Any] = {
     "allowed_origins": [],
@@ -34,7 +38,42 @@ WEBCHAT_DEFAULTS: dict[str, Any] = {
 }
 
 
-def webchat_account_build(*, tenant: Tenant, name: str, settings: dict[str, Any]) -> ChannelAccount:
+def _routing(department: Department | None, team: Team | None) -> tuple[Department | None, Team | None]:
+    """Where new conversations of an account start. A team implies its department; a team of
+    another department than the one given is refused. Both were resolved inside the tenant."""
+    if team is None:
+        return department, None
+    if department is not None and team.department_id != department.id:
+        raise ApplicationError(
+            _("This team belongs to another department."),
+            code="team_outside_department",
+            fields={"default_team": [_("This team belongs to another department.")]},
+        )
+    return team.department, team
+
+
+def _routing_changes(
+    account: ChannelAccount, department: Department | None, team: Team | None
+) -> dict[str, dict[str, Any]]:
+    """Set the account's routing; the audit's `{field: {"from", "to"}}` (ids) of what changed."""
+    changes: dict[str, dict[str, Any]] = {}
+    for field_name, row in (("default_department", department), ("default_team", team)):
+        before = getattr(account, f"{field_name}_id")
+        after = row.id if row is not None else None
+        if before != after:
+            changes[field_name] = {"from": before, "to": after}
+            setattr(account, field_name, row)
+    return changes
+
+
+def webchat_account_build(
+    *,
+    tenant: Tenant,
+    name: str,
+    settings: dict[str, Any],
+    default_department: Department | None = None,
+    default_team: Team | None = None,
+) -> ChannelAccount:
     """Connector + active account with a fresh widget token and identity secret (no checks,
     no audit: callers are `webchat_account_create` and the demo loader)."""
     connector = ChannelConnector.objects.create(tenant=tenant, kind=ChannelKind.WEBCHAT, name=name)
@@ -47,21 +86,38 @@ def webchat_account_build(*, tenant: Tenant, name: str, settings: dict[str, Any]
         status=ChannelAccount.Status.ACTIVE,
         settings={**WEBCHAT_DEFAULTS, **settings},
         secret=secrets.token_urlsafe(32),
+        default_department=default_department,
+        default_team=default_team,
     )
 
 
 def webchat_account_create(
-    *, tenant: Tenant, actor: TenantUser, name: str, settings: dict[str, Any], context: RequestContext = SYSTEM
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    name: str,
+    settings: dict[str, Any],
+    default_department: Department | None = None,
+    default_team: Team | None = None,
+    context: RequestContext = SYSTEM,
 ) -> ChannelAccount:
     ensure_can(actor, "channel.manage", tenant)
+    department, team = _routing(default_department, default_team)
     with transaction.atomic():
-        account = webchat_account_build(tenant=tenant, name=name, settings=settings)
+        account = webchat_account_build(
+            tenant=tenant, name=name, settings=settings, default_department=department, default_team=team
+        )
         audit_record(
             tenant=tenant,
             actor=actor.user,
             action="channel.webchat_created",
             target=account,
-            changes={"name": name, "settings": account.settings},
+            changes={
+                "name": name,
+                "settings": account.settings,
+                "default_department": account.default_department_id,
+                "default_team": account.default_team_id,
+            },
             context=context,
         )
     return account
@@ -76,13 +132,17 @@ def webchat_account_update(
     settings: dict[str, Any] | None = None,
     status: str | None = None,
     rotate_secret: bool = False,
+    routing: tuple[Department | None, Team | None] | None = None,
     context: RequestContext = SYSTEM,
 ) -> ChannelAccount:
+    """`routing`: the new (default department, default team), None to leave them as they are."""
     ensure_can(actor, "channel.manage", tenant)
     merged_settings = {**account.settings, **settings} if settings is not None else None
     changes = assign_changed_fields(
         account, {"name": name, "settings": merged_settings, "status": status}, ("name", "settings", "status")
     )
+    if routing is not None:
+        changes |= _routing_changes(account, *_routing(*routing))
     if rotate_secret:
         account.secret = secrets.token_urlsafe(32)
         changes["secret"] = "rotated"  # noqa: S105 - an audit note, not a secret
@@ -100,17 +160,17 @@ def webchat_account_update(
     return account
 
 
+_STORE_SQL = (
+    "INSERT INTO connectors_inboundevent (tenant_id, connector_id, event_key, body, status, attempts, "
+    "last_error, received_at) VALUES (%s, %s, %s, %s, 'pending', 0, '', now()) "
+    "ON CONFLICT (connector_id, event_key) DO NOTHING RETURNING id"
+)
+
+
 def inbound_event_store(*, tenant_id: Any, connector_id: Any, event_key: str, body: bytes) -> int | None:
-    """Store a raw provider event with one statement; None when it was already stored (a
-    provider retry, a mail fetched twice). The caller publishes InboundEventStored."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO connectors_inboundevent (tenant_id, connector_id, event_key, body, status, attempts, "
-            "last_error, received_at) VALUES (%s, %s, %s, %s, 'pending', 0, '', now()) "
-            "ON CONFLICT (connector_id, event_key) DO NOTHING RETURNING id",
-            [tenant_id, connector_id, event_key, body],
-        )
-        row = cursor.fetchone()
+    """Store a raw provider event with one (prepared) statement; None when it was already stored
+    (a provider retry, a mail fetched twice). The caller publishes InboundEventStored."""
+    row = execute_prepared(_STORE_SQL, [tenant_id, connector_id, event_key, body])
     return int(row[0]) if row else None
 
 
@@ -352,11 +412,12 @@ def account_create(
     connector: ChannelConnector,
     name: str,
     external_id: str,
-    default_department: Any = None,
-    default_team: Any = None,
+    default_department: Department | None = None,
+    default_team: Team | None = None,
     context: RequestContext = SYSTEM,
 ) -> ChannelAccount:
     ensure_can(actor, "channel.manage", tenant)
+    default_department, default_team = _routing(default_department, default_team)
     if connector.kind == ChannelKind.EMAIL:
         external_id = _email_account_address(connector, external_id)
     try:
@@ -397,7 +458,7 @@ def _email_account_address(connector: ChannelConnector, address: str) -> str:
         raise ApplicationError(
             _("Give the mailbox address."), code="invalid", fields={"external_id": [_("Enter a valid email address.")]}
         ) from exc
-    if ChannelAccount.objects.for_tenant(connector.tenant_id).filter(connector=connector).exists():
+    if ChannelAccount.objects.for_tenant(connector.tenant_id).filter(connector=connector, deleted_at=None).exists():
         raise ConflictError(
             _("This mailbox connection already has its account."),
             code="account_taken",
@@ -407,7 +468,6 @@ def _email_account_address(connector: ChannelConnector, address: str) -> str:
 
 
 def _start_mailbox(account: ChannelAccount) -> None:
-    from atendo.connectors.adapters.base import AdapterError
     from atendo.connectors.imap_sync import ImapError
     from atendo.connectors.mailboxes import mailbox_start
 
@@ -417,13 +477,25 @@ def _start_mailbox(account: ChannelAccount) -> None:
         raise AdapterError(str(exc), code="imap_error") from exc
 
 
+def provider_error_fields(kind: str, error: AdapterError) -> dict[str, Any]:
+    """A provider's refusal on the inputs it is about: `{"credentials": {key: [message]}}` for
+    the credentials the adapter named, `{"external_id": [message]}` for the account's provider
+    id, `{"credentials": {"non_field_errors": [message]}}` when it could not tell."""
+    fields: dict[str, Any] = {}
+    credentials = {key: [error.message] for key in error.fields if key in CREDENTIAL_KEYS.get(kind, ())}
+    if "external_id" in error.fields:
+        fields["external_id"] = [error.message]
+    if credentials or not fields:
+        fields["credentials"] = credentials or {"non_field_errors": [error.message]}
+    return fields
+
+
 def account_activate(
     *, tenant: Tenant, actor: TenantUser, account: ChannelAccount, webhook_url: str, context: RequestContext = SYSTEM
 ) -> ChannelAccount:
     """Check the credentials against the provider (and register the webhook where needed);
     the account is active on success, in error with the provider's reason otherwise."""
     from atendo.connectors.adapters import get_adapter
-    from atendo.connectors.adapters.base import AdapterError
 
     ensure_can(actor, "channel.manage", tenant)
     credentials = json.loads(account.connector.credentials or "{}")
@@ -442,7 +514,9 @@ def account_activate(
             changes={"error": exc.message},
             context=context,
         )
-        raise ApplicationError(exc.message, code="provider_refused", fields={"credentials": [exc.message]}) from exc
+        raise ApplicationError(
+            exc.message, code="provider_refused", fields=provider_error_fields(account.kind, exc)
+        ) from exc
     account.status, account.last_error = ChannelAccount.Status.ACTIVE, ""
     account.save(update_fields=["status", "last_error", "updated_at"])
     audit_record(tenant=tenant, actor=actor.user, action="channel.account_activated", target=account, context=context)
@@ -457,6 +531,71 @@ def account_deactivate(
     account.save(update_fields=["status", "updated_at"])
     audit_record(tenant=tenant, actor=actor.user, action="channel.account_deactivated", target=account, context=context)
     return account
+
+
+def account_update(
+    *,
+    tenant: Tenant,
+    actor: TenantUser,
+    account: ChannelAccount,
+    name: str | None = None,
+    routing: tuple[Department | None, Team | None] | None = None,
+    context: RequestContext = SYSTEM,
+) -> ChannelAccount:
+    """Rename an account or change where its new conversations start (`routing`: default
+    department and team; None leaves them). Conversations already open stay where they are.
+    Credentials belong to the connector (`connector_update`), the provider id to the account's
+    identity: another number or bot is another account."""
+    ensure_can(actor, "channel.manage", tenant)
+    changes = assign_changed_fields(account, {"name": name}, ("name",))
+    if routing is not None:
+        changes |= _routing_changes(account, *_routing(*routing))
+    if changes:
+        with transaction.atomic():
+            account.save()
+            audit_record(
+                tenant=tenant,
+                actor=actor.user,
+                action="channel.account_updated",
+                target=account,
+                changes=changes,
+                context=context,
+            )
+    return account
+
+
+def account_delete(
+    *, tenant: Tenant, actor: TenantUser, account: ChannelAccount, context: RequestContext = SYSTEM
+) -> None:
+    """Remove a deactivated account. Like Chatwoot deleting an inbox, history is kept: an account
+    that conversations point at is only marked deleted (hidden, never routed to, its provider id
+    free for a new connection) while their messages keep showing where they came from; one that
+    never received anything goes for good. An active account is refused: deactivating first
+    stops intake (webhook events, mailbox sync) before it disappears from the settings."""
+    ensure_can(actor, "channel.manage", tenant)
+    if account.status == ChannelAccount.Status.ACTIVE:
+        raise ConflictError(
+            _("Deactivate this account before deleting it."),
+            code="account_active",
+            fields={"status": [_("The account is still active.")]},
+        )
+    with transaction.atomic():
+        audit_record(
+            tenant=tenant,
+            actor=actor.user,
+            action="channel.account_deleted",
+            target=account,
+            changes={"name": account.name, "external_id": account.external_id},
+            context=context,
+        )
+        try:
+            with transaction.atomic():
+                account.delete()
+        except ProtectedError:
+            # Conversations and messages refer to it (on_delete=PROTECT): keep the row.
+            account.deleted_at = timezone.now()
+            account.status = ChannelAccount.Status.DISABLED
+            account.save(update_fields=["deleted_at", "status", "updated_at"])
 
 
 def dead_letter_replay(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("channels/connectors", api.ConnectorListApi.as_view(), name="connector-list"),
     path("channels/connectors/<uuid:connector_id>", api.ConnectorDetailApi.as_view(), name="connector-detail"),
     path("channels/accounts", api.AccountListApi.as_view(), name="account-list"),
+    path("channels/accounts/<uuid:account_id>", api.AccountDetailApi.as_view(), name="account-detail"),
     path("channels/accounts/<uuid:account_id>/activate", api.AccountActivateApi.as_view(), name="account-activate"),
     path(
         "channels/accounts/<uuid:account_id>/deactivate", api.AccountDeactivateApi.as_view(), name="account-deactivate"

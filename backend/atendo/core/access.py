@@ -6,7 +6,7 @@ service (explicitly, for object-level rules) goes through.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -38,32 +38,49 @@ class MemberGrants:
         return [scope for scope, perms in self.scoped.items() if permission in perms]
 
 
+# (role slug, role permissions, scope type, scope id) of one role assignment.
+AssignmentRow = tuple[str, Iterable[str], str | None, UUID | None]
+
+
+def _grants_from(rows: Iterable[AssignmentRow]) -> MemberGrants:
+    tenant_wide: set[str] = set()
+    scoped: dict[tuple[str, UUID], set[str]] = {}
+    slugs: set[str] = set()
+    for slug, permissions, scope_type, scope_id in rows:
+        if scope_type is None or scope_id is None:
+            tenant_wide.update(permissions)
+            slugs.add(slug)
+        else:
+            scoped.setdefault((scope_type, scope_id), set()).update(permissions)
+    return MemberGrants(
+        tenant_wide=frozenset(tenant_wide),
+        scoped={k: frozenset(v) for k, v in scoped.items()},
+        role_slugs=frozenset(slugs),
+    )
+
+
 def member_grants(member: TenantUser) -> MemberGrants:
     """One query; memoised on the membership instance for the rest of the request."""
     cached: MemberGrants | None = getattr(member, "_grants", None)
     if cached is not None:
         return cached
-    tenant_wide: set[str] = set()
-    scoped: dict[tuple[str, UUID], set[str]] = {}
-    slugs: set[str] = set()
     rows = (
         RoleAssignment.objects.for_tenant(member.tenant_id)
         .filter(member=member)
         .values_list("role__slug", "role__permissions", "scope_type", "scope_id")
     )
-    for slug, permissions, scope_type, scope_id in rows:
-        if scope_type is None:
-            tenant_wide.update(permissions)
-            slugs.add(slug)
-        else:
-            scoped.setdefault((scope_type, scope_id), set()).update(permissions)
-    grants = MemberGrants(
-        tenant_wide=frozenset(tenant_wide),
-        scoped={k: frozenset(v) for k, v in scoped.items()},
-        role_slugs=frozenset(slugs),
-    )
+    grants = _grants_from(rows)
     member._grants = grants  # type: ignore[attr-defined]
     return grants
+
+
+def effective_grants(member: TenantUser, assignments: Iterable[RoleAssignment]) -> MemberGrants:
+    """What `can`/`can_in_units` decide from, for a membership whose role assignments (with their
+    roles) were already read, e.g. prefetched for a list of memberships: no query. An inactive
+    membership holds nothing, as `can` says."""
+    if not member.is_active:
+        return MemberGrants(tenant_wide=frozenset())
+    return _grants_from((a.role.slug, a.role.permissions, a.scope_type, a.scope_id) for a in assignments)
 
 
 def unit_scope(member: TenantUser, permission: str) -> Q | None:
@@ -79,12 +96,17 @@ def unit_scope(member: TenantUser, permission: str) -> Q | None:
     return Q(department_id__in=departments) | Q(team_id__in=teams) | Q(assignee=member)
 
 
-def ensure_can_on_unit_row(actor: TenantUser, permission: str, row: Any) -> None:
+def can_on_unit_row(member: TenantUser, permission: str, row: Any) -> bool:
     """For a row with department, team and assignee (a conversation, a ticket): tenant-wide
     holders, holders in its department or team, and its assignee (wherever their grant lies)."""
-    if row.assignee_id == actor.id and can_somewhere(actor, permission):
-        return
-    ensure_can_in_units(actor, permission, [("department", row.department_id), ("team", row.team_id)])
+    if row.assignee_id == member.id and can_somewhere(member, permission):
+        return True
+    return can_in_units(member, permission, [("department", row.department_id), ("team", row.team_id)])
+
+
+def ensure_can_on_unit_row(actor: TenantUser, permission: str, row: Any) -> None:
+    if not can_on_unit_row(actor, permission, row):
+        raise PermissionDeniedError(_("Your role does not allow this action."), fields={"permission": [permission]})
 
 
 def unit_groups(

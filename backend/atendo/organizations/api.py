@@ -23,12 +23,19 @@ PRIORITIES = ["", "low", "normal", "high", "urgent"]
 
 
 def _validate_calendar(value: dict[str, Any]) -> None:
+    """Every problem where it is (`business_hours.weekly.mon.1`), in the request's language."""
     from atendo.organizations.business_hours import BusinessCalendar
+    from atendo.organizations.business_hours_input import business_hours_errors
 
+    errors = business_hours_errors(value)
+    if errors:
+        raise serializers.ValidationError(errors, code="invalid_business_hours")
     try:
         calendar = BusinessCalendar.from_json(value)
-    except ValueError as exc:
-        raise serializers.ValidationError(str(exc), code="invalid_business_hours") from exc
+    except ValueError as exc:  # a case the walk above missed: still a 400, never a 500
+        raise serializers.ValidationError(
+            _("These business hours are not valid."), code="invalid_business_hours"
+        ) from exc
     if not any(calendar.weekly):
         raise serializers.ValidationError(_("Open the department on at least one day."), code="never_open")
 
@@ -51,9 +58,20 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class DepartmentInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=80)
     description = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    business_hours = serializers.DictField(required=False, validators=[_validate_calendar])
+    business_hours = serializers.DictField(
+        required=False,
+        validators=[_validate_calendar],
+        help_text="Errors come back where they are: fields.business_hours.weekly.<day>.<position>, "
+        "…timezone, …holidays.<position>. Stored normalised (every weekday, intervals sorted).",
+    )
     default_sla_policy = TenantRowField(SlaPolicy, required=False, allow_null=True)
     active = serializers.BooleanField(required=False)
+
+    def validate_business_hours(self, value: dict[str, Any]) -> dict[str, Any]:
+        from atendo.organizations.business_hours import BusinessCalendar
+
+        # Validated above; stored in one shape whatever order the editor sent the rows in.
+        return BusinessCalendar.from_json(value).to_json()
 
 
 class DepartmentPatchSerializer(DepartmentInputSerializer):

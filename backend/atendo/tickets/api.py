@@ -60,11 +60,17 @@ class TicketStatusSerializer(StrictSerializer):
 class TicketTransferSerializer(StrictSerializer):
     department = TenantRowField(Department, required=False, allow_null=True, default=None)
     team = TenantRowField(Team, required=False, allow_null=True, default=None)
-    assignee = TenantRowField(TenantUser, required=False, allow_null=True, default=None)
+    assignee = TenantRowField(
+        TenantUser,
+        required=False,
+        allow_null=True,
+        help_text="An agent; null unassigns the ticket (it stays in its unit, nobody holds it); "
+        "left out, the team's round robin picks one when it auto-assigns.",
+    )
     reason = serializers.CharField(max_length=2000)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not (attrs["department"] or attrs["team"] or attrs["assignee"]):
+        if not (attrs["department"] or attrs["team"] or "assignee" in attrs):
             raise serializers.ValidationError(_("Give a department, a team or an agent."), code="nothing_to_transfer")
         return attrs
 
@@ -99,47 +105,71 @@ class TicketSlaSerializer(serializers.Serializer):
     clocks = SlaClockSerializer(many=True)
 
 
-class TicketListApi(ApiView):
+FILTER_PARAMETERS = ("status", "priority", "department", "team", "assignee", "sla_state", "q")
+
+
+def _filters(view: ApiView, request: Request) -> selectors.TicketFilters:
+    data = view.validate(TicketFilterSerializer, request.query_params)
+    statuses = [s for s in data["status"].split(",") if s]
+    if any(s not in TicketStatus.values for s in statuses):
+        raise serializers.ValidationError({"status": [_("Unknown status.")]})
+    return selectors.TicketFilters(
+        status=data["status"],
+        priority=data["priority"],
+        department_id=data["department"],
+        team_id=data["team"],
+        assignee_id=UUID(data["assignee"]) if data["assignee"] not in ("", "none") else None,
+        unassigned=data["assignee"] == "none",
+        sla_state=data["sla_state"],
+        q=data["q"],
+    )
+
+
+class TicketApi(ApiView):
+    def detail(self, ticket_id: UUID) -> Any:
+        """The ticket as the member now sees it (404 when a write moved it out of their scope)."""
+        return TicketDetailSerializer(
+            selectors.get_ticket_for(self.member, ticket_id), context={"member": self.member}
+        ).data
+
+
+class TicketCountsSerializer(serializers.Serializer):
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Tickets per status (every status, 0 when none)."
+    )
+    total = serializers.IntegerField()
+
+
+class TicketCountsApi(ApiView):
+    """How many tickets each board column holds for this member, with the list's filters."""
+
+    access = TenantPermission("ticket.view")
+    schema_tags = ("tickets",)
+
+    @extend_schema(
+        parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in FILTER_PARAMETERS],
+        responses={200: TicketCountsSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        counts = selectors.ticket_status_counts(member=self.member, filters=_filters(self, request))
+        return Response({"counts": counts, "total": sum(counts.values())})
+
+
+class TicketListApi(TicketApi):
     access = TenantPermission({"GET": "ticket.view", "POST": "ticket.manage"})
     schema_tags = ("tickets",)
 
     @extend_schema(
         operation_id="tickets_list",
-        parameters=[
-            OpenApiParameter(name, OpenApiTypes.STR)
-            for name in (
-                "status",
-                "priority",
-                "department",
-                "team",
-                "assignee",
-                "sla_state",
-                "q",
-                "cursor",
-                "page_size",
-            )
-        ],
+        parameters=[OpenApiParameter(name, OpenApiTypes.STR) for name in (*FILTER_PARAMETERS, "cursor", "page_size")],
         responses={200: page_of(TicketSerializer)},
     )
     def get(self, request: Request) -> Response:
-        data = self.validate(TicketFilterSerializer, request.query_params)
-        statuses = [s for s in data["status"].split(",") if s]
-        if any(s not in TicketStatus.values for s in statuses):
-            raise serializers.ValidationError({"status": [_("Unknown status.")]})
-        filters = selectors.TicketFilters(
-            status=data["status"],
-            priority=data["priority"],
-            department_id=data["department"],
-            team_id=data["team"],
-            assignee_id=UUID(data["assignee"]) if data["assignee"] not in ("", "none") else None,
-            unassigned=data["assignee"] == "none",
-            sla_state=data["sla_state"],
-            q=data["q"],
-        )
         return self.paginated(
-            selectors.ticket_list(member=self.member, filters=filters),
+            selectors.ticket_list(member=self.member, filters=_filters(self, request)),
             TicketSerializer,
             ordering=("-updated_at", "-id"),
+            context={"member": self.member},
         )
 
     @extend_schema(request=TicketCreateSerializer, responses={201: TicketDetailSerializer})
@@ -151,28 +181,28 @@ class TicketListApi(ApiView):
             tenant=self.tenant, actor=self.member, conversation=conversation, context=self.context(), **data
         )
         return Response(
-            TicketDetailSerializer(selectors.get_ticket_for(self.member, ticket.id)).data,
+            self.detail(ticket.id),
             status=status.HTTP_201_CREATED,
         )
 
 
-class TicketDetailApi(ApiView):
+class TicketDetailApi(TicketApi):
     access = TenantPermission({"GET": "ticket.view", "PATCH": "ticket.manage"})
     schema_tags = ("tickets",)
 
     @extend_schema(responses={200: TicketDetailSerializer})
     def get(self, request: Request, ticket_id: UUID) -> Response:
-        return Response(TicketDetailSerializer(selectors.get_ticket_for(self.member, ticket_id)).data)
+        return Response(self.detail(ticket_id))
 
     @extend_schema(request=TicketUpdateSerializer, responses={200: TicketDetailSerializer})
     def patch(self, request: Request, ticket_id: UUID) -> Response:
         ticket = selectors.get_ticket_for(self.member, ticket_id)
         data = self.validate(TicketUpdateSerializer, request.data)
         services.ticket_update(tenant=self.tenant, actor=self.member, ticket=ticket, data=data, context=self.context())
-        return Response(TicketDetailSerializer(selectors.get_ticket_for(self.member, ticket_id)).data)
+        return Response(self.detail(ticket_id))
 
 
-class TicketStatusApi(ApiView):
+class TicketStatusApi(TicketApi):
     access = TenantPermission("ticket.manage")
     schema_tags = ("tickets",)
 
@@ -183,10 +213,10 @@ class TicketStatusApi(ApiView):
         services.ticket_set_status(
             tenant=self.tenant, actor=self.member, ticket=ticket, status=data["status"], context=self.context()
         )
-        return Response(TicketDetailSerializer(selectors.get_ticket_for(self.member, ticket_id)).data)
+        return Response(self.detail(ticket_id))
 
 
-class TicketTransferApi(ApiView):
+class TicketTransferApi(TicketApi):
     access = TenantPermission("ticket.manage")
     schema_tags = ("tickets",)
 
@@ -194,8 +224,18 @@ class TicketTransferApi(ApiView):
     def post(self, request: Request, ticket_id: UUID) -> Response:
         ticket = selectors.get_ticket_for(self.member, ticket_id)
         data = self.validate(TicketTransferSerializer, request.data)
-        services.ticket_transfer(tenant=self.tenant, actor=self.member, ticket=ticket, context=self.context(), **data)
-        return Response(TicketDetailSerializer(selectors.get_ticket_for(self.member, ticket_id)).data)
+        services.ticket_transfer(
+            tenant=self.tenant,
+            actor=self.member,
+            ticket=ticket,
+            department=data["department"],
+            team=data["team"],
+            assignee=data.get("assignee"),
+            auto_assign="assignee" not in data,
+            reason=data["reason"],
+            context=self.context(),
+        )
+        return Response(self.detail(ticket_id))
 
 
 class TicketCommentsApi(ApiView):

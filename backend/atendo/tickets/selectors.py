@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from atendo.core.access import unit_scope
+from atendo.core.access import can_on_unit_row, unit_scope
 from atendo.core.errors import NotFoundError
 from atendo.core.models import TenantUser
-from atendo.tickets.models import SlaClock, Ticket, TicketAssignment, TicketComment
+from atendo.tickets.models import TRANSITIONS, SlaClock, Ticket, TicketAssignment, TicketComment, TicketStatus
 
 
 def visible_tickets(member: TenantUser) -> QuerySet[Ticket]:
@@ -54,6 +54,25 @@ def ticket_list(*, member: TenantUser, filters: TicketFilters) -> QuerySet[Ticke
             condition |= Q(number=int(text.lstrip("#")))
         qs = qs.filter(condition)
     return qs
+
+
+def ticket_status_counts(*, member: TenantUser, filters: TicketFilters) -> dict[str, int]:
+    """Tickets per status within the member's scope and the list's filters: one GROUP BY. Every
+    status is present (0 when none)."""
+    rows = ticket_list(member=member, filters=filters).order_by().values_list("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(TicketStatus.values, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def allowed_statuses(member: TenantUser, ticket: Ticket) -> list[str]:
+    """Where `member` may move `ticket` now: the workflow's next statuses (TRANSITIONS) when they
+    may manage it, none otherwise. The rule `ticket_set_status` enforces, in board order; no query
+    (the member's grants are read once per request)."""
+    if not can_on_unit_row(member, "ticket.manage", ticket):
+        return []
+    allowed = TRANSITIONS[TicketStatus(ticket.status)]
+    return [status for status in TicketStatus.values if status in allowed]
 
 
 def get_ticket_for(member: TenantUser, ticket_id: UUID) -> Ticket:

@@ -6,7 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from atendo.tickets.models import SlaClock, Ticket, TicketAssignment, TicketComment
+from atendo.tickets.models import SlaClock, Ticket, TicketAssignment, TicketComment, TicketStatus
+from atendo.tickets.selectors import allowed_statuses
 
 
 class PersonSerializer(serializers.Serializer):
@@ -28,10 +29,17 @@ def _named(row: Any) -> dict[str, Any] | None:
 
 
 class TicketSerializer(serializers.ModelSerializer):
+    """A ticket. `allowed_statuses` answers for the member who asked (serializer context
+    "member"); realtime frames, shared by many members, carry null."""
+
     assignee = serializers.SerializerMethodField()
     department = serializers.SerializerMethodField()
     team = serializers.SerializerMethodField()
     requester = serializers.SerializerMethodField()
+    allowed_statuses = serializers.SerializerMethodField(
+        help_text="Statuses the requesting member may move this ticket to now (the server's workflow and "
+        "their rights); null in realtime frames, which are not addressed to one member."
+    )
 
     class Meta:
         model = Ticket
@@ -55,11 +63,17 @@ class TicketSerializer(serializers.ModelSerializer):
             "solved_at",
             "created_at",
             "updated_at",
+            "allowed_statuses",
         )
 
     @extend_schema_field(PersonSerializer(allow_null=True))
     def get_assignee(self, ticket: Ticket) -> dict[str, Any] | None:
         return _person(ticket.assignee)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(TicketStatus.choices), allow_null=True))
+    def get_allowed_statuses(self, ticket: Ticket) -> list[str] | None:
+        member = self.context.get("member")
+        return allowed_statuses(member, ticket) if member is not None else None
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_department(self, ticket: Ticket) -> dict[str, Any] | None:

@@ -223,10 +223,16 @@ def ticket_transfer(
     team: Team | None,
     assignee: TenantUser | None,
     reason: str,
+    auto_assign: bool = True,
     context: RequestContext = SYSTEM,
 ) -> Ticket:
-    """Hand the ticket to a department, team and/or agent. The targets were resolved inside the
-    tenant by the caller; the actor needs ticket.manage on the ticket as it stands."""
+    """Hand the ticket to a department, team and/or agent, or to nobody. The targets were
+    resolved inside the tenant by the caller; the actor needs ticket.manage on the ticket as it
+    stands, not in the target unit: handing a ticket to the right queue is the point, and the
+    actor then sees it only if their scope covers its new place (else it is a 404 to them, like
+    any ticket outside their scope). With no `assignee`, `auto_assign` lets the team's round
+    robin pick one; without it the ticket stays unassigned (an explicit unassign).
+    A transfer that changes nothing writes nothing."""
     ensure_can_on_ticket(actor, "ticket.manage", ticket)
     if team is not None:
         if department is not None and team.department_id != department.id:
@@ -252,8 +258,10 @@ def ticket_transfer(
         elif team is not None:
             ticket.team = team
         ticket.assignee = assignee
-        if assignee is None:
+        if assignee is None and auto_assign:
             ticket.assignee = _auto_assign(ticket)
+        if {"department": ticket.department_id, "team": ticket.team_id, "assignee": ticket.assignee_id} == before:
+            return ticket
         ticket.save(update_fields=["department", "team", "assignee", "updated_at"])
         TicketAssignment.objects.for_tenant(tenant).filter(ticket=ticket, ended_at__isnull=True).update(ended_at=now)
         TicketAssignment.objects.create(
@@ -268,12 +276,13 @@ def ticket_transfer(
         )
         if unit_changed:
             sla.sla_retarget(ticket, now)
+        unassigned = ticket.assignee_id is None and before["assignee"] is not None
         with translation.override(_language(tenant)):
-            _system_comment(
-                ticket,
-                actor,
-                _("%(actor)s transferred the ticket. %(reason)s") % {"actor": actor.display_name, "reason": reason},
-            )
+            if unassigned and not unit_changed and ticket.team_id == before["team"]:
+                text = _("%(actor)s unassigned the ticket. %(reason)s")
+            else:
+                text = _("%(actor)s transferred the ticket. %(reason)s")
+            _system_comment(ticket, actor, text % {"actor": actor.display_name, "reason": reason})
         after = {"department": ticket.department_id, "team": ticket.team_id, "assignee": ticket.assignee_id}
         audit_record(
             tenant=tenant,

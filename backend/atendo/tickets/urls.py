@@ -4,6 +4,7 @@ from atendo.tickets import api
 
 urlpatterns = [
     path("tickets", api.TicketListApi.as_view(), name="ticket-list"),
+    path("tickets/counts", api.TicketCountsApi.as_view(), name="ticket-counts"),
     path("tickets/<uuid:ticket_id>", api.TicketDetailApi.as_view(), name="ticket-detail"),
     path("tickets/<uuid:ticket_id>/status", api.TicketStatusApi.as_view(), name="ticket-status"),
     path("tickets/<uuid:ticket_id>/transfer", api.TicketTransferApi.as_view(), name="ticket-transfer"),

@@ -1,6 +1,16 @@
-import type { SlaClock, Ticket, TicketComment, TicketDetail } from '../shared/api/types';
+import type { SlaClock, Ticket, TicketComment, TicketDetail, TicketStatus } from '../shared/api/types';
 
 let sequence = 0;
+
+/** What the API answers in `allowed_statuses` to an agent who may manage the ticket. */
+export const AGENT_MOVES: Record<TicketStatus, TicketStatus[]> = {
+  new: ['open', 'pending', 'on_hold', 'solved'],
+  open: ['pending', 'on_hold', 'solved'],
+  pending: ['open', 'on_hold', 'solved'],
+  on_hold: ['open', 'pending', 'solved'],
+  solved: ['open', 'closed'],
+  closed: [],
+};
 
 /** A ticket as the list, the board socket and the status endpoint render it. */
 export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
@@ -25,6 +35,7 @@ export function makeTicket(overrides: Partial<Ticket> = {}): Ticket {
     solved_at: null,
     created_at: '2026-01-01T09:00:00Z',
     updated_at: '2026-01-01T10:00:00Z',
+    allowed_statuses: AGENT_MOVES[overrides.status ?? 'new'],
     ...overrides,
   };
 }

@@ -14,14 +14,25 @@ if TYPE_CHECKING:
 
 class AdapterError(Exception):
     """A provider refused or failed. `retryable` for 5xx/429/network; `retry_after` seconds
-    when the provider said so; `code` is the provider's error code (e.g. WhatsApp 131047)."""
+    when the provider said so; `code` is the provider's error code (e.g. WhatsApp 131047).
+    `fields`: the credential keys (or "external_id", the account's provider id) the refusal is
+    about, when the adapter can tell, so the form shows it on those inputs."""
 
-    def __init__(self, message: str, *, code: str = "", retryable: bool = False, retry_after: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "",
+        retryable: bool = False,
+        retry_after: int | None = None,
+        fields: tuple[str, ...] = (),
+    ):
         super().__init__(message)
         self.message = message
         self.code = code
         self.retryable = retryable
         self.retry_after = retry_after
+        self.fields = fields
 
 
 @dataclass(frozen=True)

@@ -259,16 +259,24 @@ class EmailAdapter:
         try:
             validate_email(external_id)
         except ValidationError as exc:
-            raise AdapterError(_("The mailbox address is not a valid e-mail address."), code="invalid_mailbox") from exc
+            raise AdapterError(
+                _("The mailbox address is not a valid e-mail address."),
+                code="invalid_mailbox",
+                fields=("external_id",),
+            ) from exc
         try:
             check_login(mailbox_config(credentials))
         except ImapAuthError as exc:
             raise AdapterError(
-                _("The IMAP server rejected the login (check the username and password)."), code="imap_auth"
+                _("The IMAP server rejected the login (check the username and password)."),
+                code="imap_auth",
+                fields=("username", "password"),
             ) from exc
         except ImapUnavailable as exc:
             raise AdapterError(
-                _("The IMAP server could not be reached: %(reason)s") % {"reason": exc}, code="imap_unreachable"
+                _("The IMAP server could not be reached: %(reason)s") % {"reason": exc},
+                code="imap_unreachable",
+                fields=("imap_host", "imap_port"),
             ) from exc
         except ImapError as exc:
             raise AdapterError(_("IMAP error: %(reason)s") % {"reason": exc}, code="imap_error") from exc
@@ -277,7 +285,14 @@ class EmailAdapter:
             smtp = _smtp_session(credentials)
             smtp.quit()
         except (smtplib.SMTPException, OSError) as exc:
-            raise _smtp_error(exc, host) from exc
+            error = _smtp_error(exc, host)
+            if error.code == "smtp_auth":
+                # The SMTP login falls back to the IMAP one when no SMTP login is set.
+                own = bool(credentials.get("smtp_username") or credentials.get("smtp_password"))
+                error.fields = ("smtp_username", "smtp_password") if own else ("username", "password")
+            elif not isinstance(exc, smtplib.SMTPException):  # no session at all (refused, unknown host)
+                error.fields = ("smtp_host", "smtp_port")
+            raise error from exc
 
     def send(self, account: ChannelAccount, message: OutboundMessage) -> SendResult:
         credentials = json.loads(account.connector.credentials or "{}")

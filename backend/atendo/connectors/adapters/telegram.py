@@ -151,9 +151,10 @@ class TelegramAdapter:
             try:
                 me = _call(client, token, "getMe", {})
             except _ApiRefused as exc:
-                raise AdapterError(exc.description, code=str(exc.error_code)) from None
+                # getMe only fails on the token itself (401 Unauthorized, 404 Not Found).
+                raise AdapterError(exc.description, code=str(exc.error_code), fields=("bot_token",)) from None
             if not isinstance(me, dict) or str(me.get("id")) != str(external_id):
-                raise AdapterError("This token belongs to another bot.")
+                raise AdapterError("This token belongs to another bot.", fields=("bot_token", "external_id"))
             params = {
                 "url": webhook_url,
                 "secret_token": secret,
@@ -411,7 +412,7 @@ def _client() -> httpx.Client:
 def _require(credentials: Mapping[str, Any], key: str) -> str:
     value = credentials.get(key)
     if not isinstance(value, str) or not value:
-        raise AdapterError(f"The Telegram credentials have no {key}.")
+        raise AdapterError(f"The Telegram credentials have no {key}.", fields=(key,))
     return value
 
 

@@ -343,10 +343,12 @@ def _graph_error(response: httpx.Response) -> AdapterError:
     details = _obj(error.get("error_data")).get("details")
     if details and details not in message:
         message = f"{message} {details}"
+    fields: tuple[str, ...] = ()
     if code == REENGAGEMENT_CODE:
         message = REENGAGEMENT_MESSAGE
     elif code == INVALID_TOKEN_CODE or response.status_code == 401:
         message = BAD_AUTH_MESSAGE
+        fields = ("access_token",)
     retryable = (
         response.status_code == 429
         or response.status_code >= 500
@@ -361,6 +363,7 @@ def _graph_error(response: httpx.Response) -> AdapterError:
         code=str(code) if code is not None else f"http_{response.status_code}",
         retryable=retryable,
         retry_after=_retry_after(response) if retryable else None,
+        fields=fields,
     )
 
 
@@ -625,9 +628,13 @@ class WhatsAppAdapter:
         there is nothing to register here."""
         missing = [key for key in ("access_token", "app_secret", "verify_token") if not credentials.get(key)]
         if missing:
-            raise AdapterError(f"Missing credentials: {', '.join(missing)}.", code="missing_credentials")
+            raise AdapterError(
+                f"Missing credentials: {', '.join(missing)}.", code="missing_credentials", fields=tuple(missing)
+            )
         if not external_id.strip().isdigit():
-            raise AdapterError("The phone number id is made of digits only.", code="bad_external_id")
+            raise AdapterError(
+                "The phone number id is made of digits only.", code="bad_external_id", fields=("external_id",)
+            )
         try:
             with httpx.Client(timeout=_timeout(), headers=_bearer(credentials["access_token"])) as client:
                 response = client.get(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from atendo.core.access import effective_grants
 from atendo.core.api.base import StrictSerializer
 from atendo.core.models import AuditLog, Locale, Role, RoleAssignment, ScopeType, Tenant, TenantDomain, TenantUser
 
@@ -89,13 +90,45 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
         fields = ("id", "slug", "name", "scope_type", "scope_id")
 
 
+class ScopedPermissionsSerializer(serializers.Serializer):
+    scope_type = serializers.ChoiceField(choices=ScopeType.choices)
+    scope_id = serializers.UUIDField()
+    permissions = serializers.ListField(child=serializers.CharField())
+
+
+class EffectivePermissionsSerializer(serializers.Serializer):
+    tenant_wide = serializers.ListField(
+        child=serializers.CharField(), help_text="Permissions held everywhere in the workspace."
+    )
+    scoped = ScopedPermissionsSerializer(
+        many=True,
+        help_text="Permissions granted in one department or team (they apply to its rows, on top of the "
+        "tenant-wide ones).",
+    )
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     tenant = TenantSummarySerializer(read_only=True)
     roles = RoleAssignmentSerializer(source="role_assignments", many=True, read_only=True)
+    permissions = serializers.SerializerMethodField(
+        help_text="What the member may do, as the server's access checks compute it from their roles "
+        "(none while the membership is not active). Object-level grants on single rows are not listed."
+    )
 
     class Meta:
         model = TenantUser
-        fields = ("id", "tenant", "display_name", "status", "roles")
+        fields = ("id", "tenant", "display_name", "status", "roles", "permissions")
+
+    @extend_schema_field(EffectivePermissionsSerializer)
+    def get_permissions(self, member: TenantUser) -> dict[str, Any]:
+        grants = effective_grants(member, member.role_assignments.all())
+        return {
+            "tenant_wide": sorted(grants.tenant_wide),
+            "scoped": [
+                {"scope_type": scope_type, "scope_id": scope_id, "permissions": sorted(permissions)}
+                for (scope_type, scope_id), permissions in sorted(grants.scoped.items(), key=lambda item: str(item[0]))
+            ],
+        }
 
 
 class MemberSerializer(serializers.ModelSerializer):

@@ -193,3 +193,143 @@ def test_every_ticket_endpoint_hides_tickets_outside_the_department_scope(two_te
     assert response.status_code == 404
     assert Ticket.objects.for_tenant(tenant).get(id=ticket["id"]).department_id == sales.id
     assert not TicketComment.objects.for_tenant(tenant).filter(ticket_id=ticket["id"], system=False).exists()
+
+
+def test_unassign_keeps_the_unit_and_writes_history(two_tenants, monkeypatch):
+    tenant = two_tenants.a.tenant
+    support = department(tenant, "Suporte")
+    team = Team.objects.create(tenant=tenant, department=support, name="N1", auto_assign=True)
+    agent = two_tenants.a.member("agent")
+    team.memberships.create(tenant=tenant, member=agent)
+    monkeypatch.setattr("atendo.organizations.services.online_member_ids", lambda tenant_id: {str(agent.id)})
+    api = two_tenants.a.api("supervisor")
+    ticket = create(api, team=str(team.id))
+    assert ticket["assignee"]["id"] == str(agent.id)  # the round robin took it
+    url = f"/api/v1/tickets/{ticket['id']}/transfer"
+
+    response = api.post(url, {"assignee": None, "reason": "Back to the queue"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    # Explicitly nobody: the auto-assigning team does not hand it straight back.
+    assert body["assignee"] is None
+    assert (body["department"]["id"], body["team"]["id"]) == (str(support.id), str(team.id))
+    last = body["assignments"][-1]
+    assert (last["assignee"], last["reason"], last["ended_at"]) == (None, "Back to the queue", None)
+    assert body["assignments"][-2]["ended_at"] is not None
+    note = TicketComment.objects.for_tenant(tenant).filter(ticket_id=ticket["id"], system=True).latest("created_at")
+    assert "unassigned" in note.body or "removeu" in note.body
+    audit = AuditLog.objects.for_tenant(tenant).get(action="ticket.transferred")
+    assert (audit.changes["from"]["assignee"], audit.changes["to"]["assignee"]) == (str(agent.id), None)
+
+    again = api.post(url, {"assignee": None, "reason": "again"})
+    assert again.status_code == 200 and len(again.json()["assignments"]) == len(body["assignments"])
+    # Left out (not null), the team's round robin picks someone as before.
+    assert api.post(url, {"team": str(team.id), "reason": "pick"}).json()["assignee"]["id"] == str(agent.id)
+    assert api.post(url, {"reason": "nothing"}).json()["code"] == "invalid"
+
+
+def test_allowed_statuses_follow_the_workflow_and_the_members_rights(two_tenants):
+    from atendo.core.models import Role, RoleAssignment
+    from atendo.tickets.models import TRANSITIONS
+    from atendo.tickets.serializers import TicketSerializer
+    from conftest import Api
+
+    tenant = two_tenants.a.tenant
+    api = two_tenants.a.api("agent")
+    ticket = create(api)
+    assert ticket["allowed_statuses"] == ["open", "pending", "on_hold", "solved"]
+    listed = api.get("/api/v1/tickets").json()["results"][0]
+    assert listed["allowed_statuses"] == ticket["allowed_statuses"]
+    # The list is what the server then accepts, and refuses, status by status.
+    for target in ("new", "open", "pending", "on_hold", "solved", "closed"):
+        fresh = create(api)
+        moved = api.patch(f"/api/v1/tickets/{fresh['id']}/status", {"status": target})
+        assert (moved.status_code == 200) == (target in fresh["allowed_statuses"] or target == "new"), target
+        if moved.status_code == 200 and target != "new":
+            assert moved.json()["allowed_statuses"] == [
+                s for s in ("new", "open", "pending", "on_hold", "solved", "closed") if s in TRANSITIONS[target]
+            ]
+    closed = create(api)
+    api.patch(f"/api/v1/tickets/{closed['id']}/status", {"status": "solved"})
+    assert api.patch(f"/api/v1/tickets/{closed['id']}/status", {"status": "closed"}).json()["allowed_statuses"] == []
+
+    # Someone who may only look: no move is theirs to make.
+    viewer_role = Role.objects.create(tenant=tenant, slug="viewer", name="Viewer", permissions=["ticket.view"])
+    viewer = two_tenants.a.add_member("agent")
+    RoleAssignment.objects.for_tenant(tenant).filter(member=viewer).update(role=viewer_role)
+    seen = Api(viewer.user, tenant).get(f"/api/v1/tickets/{ticket['id']}").json()
+    assert seen["allowed_statuses"] == []
+    assert (
+        Api(viewer.user, tenant).patch(f"/api/v1/tickets/{ticket['id']}/status", {"status": "open"}).status_code == 403
+    )
+    # Frames go to many members at once: they carry no member's rights.
+    row = Ticket.objects.for_tenant(tenant).get(id=ticket["id"])
+    assert TicketSerializer(row).data["allowed_statuses"] is None
+
+
+def test_counts_per_status_in_scope_with_the_filters(two_tenants, django_assert_max_num_queries):
+    from conftest import Api
+
+    tenant = two_tenants.a.tenant
+    sales, support = department(tenant, "Vendas"), department(tenant, "Suporte")
+    admin = two_tenants.a.api("admin")
+    for i in range(5):
+        made = create(admin, department=str(support.id), priority="urgent" if i < 2 else "normal")
+        if i == 4:
+            admin.patch(f"/api/v1/tickets/{made['id']}/status", {"status": "pending"})
+    create(admin, department=str(sales.id))
+    create(two_tenants.b.api("admin"))  # another tenant's ticket never counts
+
+    everyone = admin.get("/api/v1/tickets/counts").json()
+    assert everyone == {
+        "counts": {"new": 5, "open": 0, "pending": 1, "on_hold": 0, "solved": 0, "closed": 0},
+        "total": 6,
+    }
+    scoped = two_tenants.a.add_member("agent", scope=("department", support.id))
+    api = Api(scoped.user, tenant)
+    with django_assert_max_num_queries(5):  # membership, grants, one GROUP BY (+ session setup)
+        mine = api.get("/api/v1/tickets/counts").json()
+    assert (mine["counts"]["new"], mine["counts"]["pending"], mine["total"]) == (4, 1, 5)
+    urgent = api.get("/api/v1/tickets/counts", {"priority": "urgent", "status": "new,open"}).json()
+    assert (urgent["counts"]["new"], urgent["counts"]["pending"], urgent["total"]) == (2, 0, 2)
+    assert api.get("/api/v1/tickets/counts", {"department": str(sales.id)}).json()["total"] == 0
+    assert api.get("/api/v1/tickets/counts", {"status": "bogus"}).status_code == 400
+
+
+def test_transfer_out_of_scope_is_applied_and_then_answered_like_any_out_of_scope_ticket(two_tenants):
+    """A scoped agent may hand a ticket to another queue (the reason transfers exist, as with
+    conversations); from then on it is outside their scope, so the answer is the same 404 a
+    ticket they never saw gets, and conversations answer alike."""
+    from conftest import Api
+
+    tenant = two_tenants.a.tenant
+    sales, support = department(tenant, "Vendas"), department(tenant, "Suporte")
+    admin = two_tenants.a.api("admin")
+    ticket = create(admin, department=str(support.id))
+    never_mine = create(admin, department=str(sales.id))
+    scoped = two_tenants.a.add_member("agent", scope=("department", support.id))
+    api = Api(scoped.user, tenant)
+
+    moved = api.post(f"/api/v1/tickets/{ticket['id']}/transfer", {"department": str(sales.id), "reason": "vendas"})
+    unseen = api.get(f"/api/v1/tickets/{never_mine['id']}")
+    assert (
+        (moved.status_code, moved.json())
+        == (unseen.status_code, unseen.json())
+        == (
+            404,
+            {"code": "not_found", "message": "Not found.", "fields": {}},
+        )
+    )
+    stored = Ticket.objects.for_tenant(tenant).get(id=ticket["id"])
+    assert stored.department_id == sales.id
+    assert TicketAssignment.objects.for_tenant(tenant).filter(ticket=stored).count() == 2
+    in_sales = admin.get("/api/v1/tickets", {"department": str(sales.id)}).json()["results"]
+    assert ticket["id"] in {t["id"] for t in in_sales}
+    # Now out of scope: acting on it again is refused without a write.
+    again = api.post(f"/api/v1/tickets/{ticket['id']}/transfer", {"department": str(support.id), "reason": "back"})
+    assert again.status_code == 404
+    assert TicketAssignment.objects.for_tenant(tenant).filter(ticket=stored).count() == 2
+
+    talk = conversation(tenant, department=support)
+    handed = api.post(f"/api/v1/conversations/{talk.id}/assign", {"department": str(sales.id), "assignee": None})
+    assert (handed.status_code, handed.json()) == (moved.status_code, moved.json())

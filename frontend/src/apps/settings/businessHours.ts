@@ -12,8 +12,6 @@ export interface HoursDraft {
   holidays: string[];
 }
 
-export type HoursProblem = 'order' | 'overlap' | 'missing';
-
 /** Minutes since midnight; an end of "00:00" (or "24:00") is the end of the day. */
 function minutes(value: string, end: boolean): number {
   const [h = '0', m = '0'] = value.split(':');
@@ -40,40 +38,17 @@ export function toDraft(hours: BusinessHours): HoursDraft {
   return { timezone: hours.timezone, weekly, holidays: [...(hours.holidays ?? [])].sort() };
 }
 
-/** Back to the API's calendar: intervals sorted, an end at midnight written "24:00". */
+/**
+ * Back to the API's calendar, rows in the editor's order (the server checks them, answers each
+ * problem at `business_hours.weekly.<day>.<row>` and stores them sorted); an end at midnight is
+ * written "24:00".
+ */
 export function fromDraft(draft: HoursDraft): BusinessHours {
   const weekly: BusinessHours['weekly'] = {};
   for (const day of WEEKDAYS) {
-    weekly[day] = draft.weekly[day]
-      .slice()
-      .sort((a, b) => minutes(a[0], false) - minutes(b[0], false))
-      .map(([start, end]) => [start, minutes(end, true) === 1440 ? '24:00' : end] as Interval);
+    weekly[day] = draft.weekly[day].map(([start, end]) => [start, end && minutes(end, true) === 1440 ? '24:00' : end] as Interval);
   }
   return { timezone: draft.timezone, weekly, holidays: [...new Set(draft.holidays)].sort() };
-}
-
-/** What is wrong with each day (an interval empty or reversed, two overlapping), before asking the server. */
-export function hoursProblems(draft: HoursDraft): { days: Partial<Record<Weekday, HoursProblem>>; neverOpen: boolean } {
-  const days: Partial<Record<Weekday, HoursProblem>> = {};
-  for (const day of WEEKDAYS) {
-    const intervals = draft.weekly[day];
-    if (intervals.some(([start, end]) => !start || !end)) {
-      days[day] = 'missing';
-      continue;
-    }
-    const spans = intervals.map(([start, end]) => [minutes(start, false), minutes(end, true)] as const);
-    if (spans.some(([start, end]) => start >= end)) {
-      days[day] = 'order';
-      continue;
-    }
-    const sorted = spans.slice().sort((a, b) => a[0] - b[0]);
-    if (sorted.some((span, i) => i > 0 && span[0] < (sorted[i - 1]?.[1] ?? 0))) days[day] = 'overlap';
-  }
-  return { days, neverOpen: WEEKDAYS.every((day) => draft.weekly[day].length === 0) };
-}
-
-export function hasProblems(problems: ReturnType<typeof hoursProblems>): boolean {
-  return problems.neverOpen || Object.keys(problems.days).length > 0;
 }
 
 /** A one-line summary: "Mon–Fri 08:00–18:00". */

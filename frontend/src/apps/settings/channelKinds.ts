@@ -34,11 +34,6 @@ export const CREDENTIALS: Record<ConnectorKind, readonly CredentialSpec[]> = {
 
 export const CONNECTOR_KINDS: readonly ConnectorKind[] = ['whatsapp', 'telegram', 'email'];
 
-/** The credential keys a message names ("Missing: imap_host, password." → both), whole words only. */
-export function keysNamedIn(message: string, keys: readonly string[]): string[] {
-  return keys.filter((key) => new RegExp(`(^|[^A-Za-z0-9_])${key}([^A-Za-z0-9_]|$)`).test(message));
-}
-
 /** A Telegram bot's id is the part of its token before the colon. */
 export function telegramBotId(token: string): string {
   const match = /^(\d+):/.exec(token.trim());

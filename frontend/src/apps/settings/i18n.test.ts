@@ -30,7 +30,6 @@ describe('settings namespace', () => {
     // Keys built at run time, from the lists they are built from.
     for (const s of SECTIONS) used.add(`sections.${s.id}.title`).add(`sections.${s.id}.description`);
     for (const day of WEEKDAYS) used.add(`hours.days.${day}`).add(`hours.short.${day}`);
-    for (const p of ['order', 'overlap', 'missing', 'neverOpen']) used.add(`hours.problems.${p}`);
     for (const kind of ['webchat', ...CONNECTOR_KINDS]) {
       for (const k of ['label', 'add', 'addTitle', 'intro', 'namePlaceholder']) used.add(`channels.kinds.${kind}.${k}`);
     }

@@ -1,13 +1,14 @@
 import {
   businessOutline,
   chatbubblesOutline,
+  flashOutline,
   gitNetworkOutline,
   peopleOutline,
   personCircleOutline,
   timeOutline,
 } from 'ionicons/icons';
 
-export type SectionId = 'profile' | 'workspace' | 'members' | 'departments' | 'sla' | 'channels';
+export type SectionId = 'profile' | 'quick-replies' | 'workspace' | 'members' | 'departments' | 'sla' | 'channels';
 
 export interface Section {
   id: SectionId;
@@ -18,10 +19,12 @@ export interface Section {
 
 /**
  * The settings screens in menu order. Each admin screen appears only to roles that may change
- * something in it (the API refuses the rest anyway): an agent sees their profile only.
+ * something in it (the API refuses the rest anyway): an agent sees their profile and quick replies.
  */
 export const SECTIONS: readonly Section[] = [
   { id: 'profile', icon: personCircleOutline, anyOf: [] },
+  // Every member keeps personal quick replies; shared ones are read-only without knowledge.manage.
+  { id: 'quick-replies', icon: flashOutline, anyOf: [] },
   { id: 'workspace', icon: businessOutline, anyOf: ['tenant.manage', 'domain.manage'] },
   { id: 'members', icon: peopleOutline, anyOf: ['member.invite', 'member.manage'] },
   { id: 'departments', icon: gitNetworkOutline, anyOf: ['department.manage'] },

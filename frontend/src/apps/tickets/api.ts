@@ -3,6 +3,7 @@ import type {
   CursorPage,
   Ticket,
   TicketComment,
+  TicketCounts,
   TicketCommentRequest,
   TicketCreateRequest,
   TicketDetail,
@@ -38,6 +39,11 @@ export function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** Tickets per status in the member's scope with these filters (every status: the board's columns). */
+export function fetchTicketCounts(filters: TicketFilters, myMemberId: string | null) {
+  return api.get<TicketCounts>(`/api/v1/tickets/counts?${filtersToQuery(filters, myMemberId, [])}`);
 }
 
 export function fetchTicket(id: string) {

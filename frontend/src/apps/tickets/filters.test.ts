@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTicket } from '../../test/tickets';
-import { DEFAULT_FILTERS, canMove, compareTickets, filtersToQuery, matchesFilters } from './filters';
+import { DEFAULT_FILTERS, canMove, compareTickets, filtersToQuery, keepAllowedStatuses, matchesFilters } from './filters';
 
 describe('ticket filters', () => {
   it('become the query GET /api/v1/tickets understands', () => {
@@ -43,10 +43,23 @@ describe('ticket filters', () => {
     expect([b, c, a].sort(compareTickets).map((t) => t.id)).toEqual(['a', 'c', 'b']);
   });
 
-  it('mirror the backend transitions (closed is final, solved can reopen)', () => {
-    expect(canMove('new', 'solved')).toBe(true);
-    expect(canMove('solved', 'open')).toBe(true);
-    expect(canMove('open', 'closed')).toBe(false);
-    expect(canMove('closed', 'open')).toBe(false);
+  it("hint moves from the server's allowed_statuses; unknown ones are left to the server", () => {
+    const solved = makeTicket({ status: 'solved', allowed_statuses: ['open', 'closed'] });
+    expect(canMove(solved, 'open')).toBe(true);
+    expect(canMove(solved, 'new')).toBe(false);
+    expect(canMove(makeTicket({ status: 'open', allowed_statuses: [] }), 'solved')).toBe(false); // no right to move it
+    expect(canMove(makeTicket({ status: 'open', allowed_statuses: null }), 'new')).toBe(true);
+  });
+
+  it("keep the member's allowed_statuses across a frame only while the ticket stays put", () => {
+    const known = makeTicket({ id: 'k', status: 'open', allowed_statuses: ['pending'], department: { id: 'd-1', name: 'Vendas' } });
+    const touched = { ...known, subject: 'Renamed', allowed_statuses: null };
+    expect(keepAllowedStatuses(touched, known).allowed_statuses).toEqual(['pending']);
+    expect(keepAllowedStatuses({ ...touched, status: 'solved' }, known).allowed_statuses).toBeNull();
+    expect(keepAllowedStatuses({ ...touched, department: { id: 'd-2', name: 'Suporte' } }, known).allowed_statuses).toBeNull();
+    expect(keepAllowedStatuses({ ...touched, assignee: { id: 'm-9', display_name: 'Bia' } }, known).allowed_statuses).toBeNull();
+    expect(keepAllowedStatuses(touched, undefined).allowed_statuses).toBeNull();
+    const fresh = { ...known, allowed_statuses: ['solved' as const] }; // an API answer always wins
+    expect(keepAllowedStatuses(fresh, known).allowed_statuses).toEqual(['solved']);
   });
 });

@@ -7,21 +7,27 @@ export const PRIORITIES: readonly Priority[] = ['urgent', 'high', 'normal', 'low
 export const SLA_STATES: readonly Exclude<TicketSlaState, ''>[] = ['ok', 'warning', 'breached', 'paused', 'met'];
 
 /**
- * A copy of the backend's TRANSITIONS (tickets/models.py), used only as a hint: the board dims
- * columns a dragged card cannot go to and the move menu marks them. The server decides, and its
- * refusal (code `invalid_transition`) is what the agent reads.
+ * Whether the server said the member may move the ticket to `to` (its `allowed_statuses`): the
+ * board dims the other columns and the move menu marks them. Unknown (a live frame changed the
+ * ticket since the API last answered for this member): no hint, the server decides and its
+ * refusal is what the agent reads.
  */
-export const TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
-  new: ['open', 'pending', 'on_hold', 'solved'],
-  open: ['pending', 'on_hold', 'solved'],
-  pending: ['open', 'on_hold', 'solved'],
-  on_hold: ['open', 'pending', 'solved'],
-  solved: ['open', 'closed'],
-  closed: [],
-};
+export function canMove(ticket: Pick<Ticket, 'allowed_statuses'>, to: TicketStatus): boolean {
+  return ticket.allowed_statuses === null || ticket.allowed_statuses.includes(to);
+}
 
-export function canMove(from: TicketStatus, to: TicketStatus): boolean {
-  return TRANSITIONS[from].includes(to);
+/**
+ * Live frames go to many members at once, so they carry `allowed_statuses: null`. The API's
+ * last answer for this member still holds while the ticket keeps its status and place.
+ */
+export function keepAllowedStatuses(incoming: Ticket, current: Ticket | undefined): Ticket {
+  if (incoming.allowed_statuses !== null || !current || current.allowed_statuses === null) return incoming;
+  const same =
+    incoming.status === current.status &&
+    incoming.department?.id === current.department?.id &&
+    incoming.team?.id === current.team?.id &&
+    incoming.assignee?.id === current.assignee?.id;
+  return same ? { ...incoming, allowed_statuses: current.allowed_statuses } : incoming;
 }
 
 /** 'active': everything not solved or closed; 'all': no status filter (the list view only). */

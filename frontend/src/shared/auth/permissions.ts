@@ -1,108 +1,49 @@
-import { useEffect } from 'react';
-import { create } from 'zustand';
-import { api } from '../api';
-import type { CursorPage, Membership, RoleDefinition } from '../api/types';
+import type { Membership, RoleScopeType } from '../api/types';
 import { selectCurrentMembership, useAuthStore } from './store';
 
-/**
- * What the signed-in member may do in the current tenant, for showing only what their role
- * allows (the API enforces it anyway). `/users/me` lists the member's roles but not what they
- * grant, so the role definitions come from `GET /tenants/{slug}/roles` (needs `member.view`,
- * which every built-in role has): once per tenant, again on `refresh()`.
- *
- * Only tenant-wide grants count: every settings write is checked tenant-wide by the backend
- * (`ensure_can(actor, permission, tenant)`); a role scoped to a department or team grants
- * work inside that unit, not administration.
- */
-export type PermissionsStatus = 'idle' | 'loading' | 'ready' | 'denied' | 'error';
-
-interface PermissionsState {
-  tenant: string | null;
-  status: PermissionsStatus;
-  /** Role definitions of the tenant by slug (the members screen reuses them). */
-  roles: RoleDefinition[];
-  load: (tenant: string, options?: { force?: boolean }) => Promise<void>;
-  reset: () => void;
+/** A department or team: where a scoped role grants its permissions. */
+export interface PermissionScope {
+  type: RoleScopeType;
+  id: string;
 }
 
-let inFlight: { tenant: string; promise: Promise<void> } | null = null;
+/**
+ * Whether the membership holds `permission` tenant-wide, or in `scope` when one is given, as the
+ * server computed it for `/users/me` (the API enforces it anyway; this only decides what to
+ * show). Settings are checked tenant-wide by the backend, so they ask without a scope.
+ */
+export function can(membership: Membership | null, permission: string, scope?: PermissionScope): boolean {
+  if (!membership || membership.status !== 'active') return false;
+  const granted = membership.permissions;
+  if (granted.tenant_wide.includes(permission)) return true;
+  if (!scope) return false;
+  return granted.scoped.some((s) => s.scope_type === scope.type && s.scope_id === scope.id && s.permissions.includes(permission));
+}
 
-export const usePermissionsStore = create<PermissionsState>()((set, get) => ({
-  tenant: null,
-  status: 'idle',
-  roles: [],
+/** Where a membership holds `permission`: everywhere, and in which departments and teams. */
+export interface PermissionReach {
+  everywhere: boolean;
+  departments: string[];
+  teams: string[];
+}
 
-  load: (tenant, options = {}) => {
-    const state = get();
-    if (inFlight?.tenant === tenant) return inFlight.promise;
-    if (!options.force && state.tenant === tenant && state.status !== 'idle' && state.status !== 'error') {
-      return Promise.resolve();
-    }
-    // Another tenant's roles say nothing about this one: forget them before asking.
-    if (state.tenant !== tenant) set({ tenant, roles: [], status: 'loading' });
-    else set({ status: state.status === 'ready' ? 'ready' : 'loading' });
-    const promise = api
-      .get<CursorPage<RoleDefinition>>(`/api/v1/tenants/${encodeURIComponent(tenant)}/roles?page_size=200`)
-      .then(
-        (page) => {
-          if (get().tenant === tenant) set({ roles: page.results, status: 'ready' });
-        },
-        (error: unknown) => {
-          if (get().tenant !== tenant) return;
-          const status = (error as { status?: number }).status;
-          set({ roles: [], status: status === 403 || status === 404 ? 'denied' : 'error' });
-        },
-      )
-      .finally(() => {
-        if (inFlight?.promise === promise) inFlight = null;
-      });
-    inFlight = { tenant, promise };
-    return promise;
-  },
-
-  reset: () => {
-    inFlight = null;
-    set({ tenant: null, status: 'idle', roles: [] });
-  },
-}));
-
-/** Tenant-wide permissions of a membership given the tenant's role definitions. */
-export function tenantWidePermissions(membership: Membership | null, roles: RoleDefinition[]): Set<string> {
-  const bySlug = new Map(roles.map((role) => [role.slug, role]));
-  const granted = new Set<string>();
-  if (!membership || membership.status !== 'active') return granted;
-  for (const held of membership.roles) {
-    if (held.scope_type) continue;
-    for (const permission of bySlug.get(held.slug)?.permissions ?? []) granted.add(permission);
+export function reachOf(membership: Membership | null, permission: string): PermissionReach {
+  const reach: PermissionReach = { everywhere: false, departments: [], teams: [] };
+  if (!membership || membership.status !== 'active') return reach;
+  reach.everywhere = membership.permissions.tenant_wide.includes(permission);
+  for (const scoped of membership.permissions.scoped) {
+    if (!scoped.permissions.includes(permission)) continue;
+    (scoped.scope_type === 'department' ? reach.departments : reach.teams).push(scoped.scope_id);
   }
-  return granted;
+  return reach;
 }
 
 export interface Permissions {
-  status: PermissionsStatus;
-  /** false while the role definitions are still loading (hide nothing for good yet). */
-  known: boolean;
-  can: (permission: string) => boolean;
+  can: (permission: string, scope?: PermissionScope) => boolean;
 }
 
-/**
- * The current member's permissions, loading the tenant's roles on first use. A member whose
- * role may not read the role list (`denied`) is treated as holding no admin permission.
- */
+/** The signed-in member's permissions in the current tenant. */
 export function usePermissions(): Permissions {
-  const tenant = useAuthStore((s) => s.tenantSlug);
   const membership = useAuthStore(selectCurrentMembership);
-  const status = usePermissionsStore((s) => (s.tenant === tenant ? s.status : 'idle'));
-  const roles = usePermissionsStore((s) => s.roles);
-
-  useEffect(() => {
-    if (tenant) void usePermissionsStore.getState().load(tenant);
-  }, [tenant]);
-
-  const granted = status === 'ready' ? tenantWidePermissions(membership, roles) : new Set<string>();
-  return {
-    status,
-    known: status === 'ready' || status === 'denied',
-    can: (permission) => granted.has(permission),
-  };
+  return { can: (permission, scope) => can(membership, permission, scope) };
 }

@@ -1,9 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Membership, User } from '../api/types';
-import { AUTH_STORAGE_KEY, selectCurrentMembership, selectIsAuthenticated, useAuthStore } from './store';
+import { AUTH_STORAGE_KEY, migrateStoredSession, selectCurrentMembership, selectIsAuthenticated, useAuthStore } from './store';
 
 function membership(slug: string, status: Membership['status'] = 'active'): Membership {
-  return { id: `m-${slug}`, tenant: { id: `t-${slug}`, slug, name: slug.toUpperCase() }, display_name: 'Ana', status, roles: [] };
+  return {
+    id: `m-${slug}`,
+    tenant: { id: `t-${slug}`, slug, name: slug.toUpperCase(), timezone: 'America/Sao_Paulo', locale: 'pt-BR' },
+    display_name: 'Ana',
+    status,
+    roles: [],
+    permissions: { tenant_wide: ['ticket.view'], scoped: [] },
+  };
 }
 
 function user(memberships: Membership[]): User {
@@ -48,6 +55,15 @@ describe('auth store', () => {
     expect(useAuthStore.getState().tenantSlug).toBe('demo');
     useAuthStore.getState().setUser(user([membership('acme')]));
     expect(useAuthStore.getState().tenantSlug).toBe('acme');
+  });
+
+  it('keeps a session stored before memberships carried permissions, with none until /users/me answers', () => {
+    const legacy = { ...user([membership('demo')]), memberships: [{ ...membership('demo'), permissions: undefined }] };
+    const migrated = migrateStoredSession({ access: 'a1', refresh: 'r1', user: legacy, tenantSlug: 'demo' }, 1);
+    expect(migrated).toMatchObject({ refresh: 'r1', tenantSlug: 'demo' });
+    expect(migrated.user?.memberships[0]?.permissions).toEqual({ tenant_wide: [], scoped: [] });
+    const current = { access: 'a1', refresh: 'r1', user: user([membership('demo')]), tenantSlug: 'demo' };
+    expect(migrateStoredSession(current, 2)).toBe(current);
   });
 
   it('stores rotated tokens and forgets the session on clear', () => {

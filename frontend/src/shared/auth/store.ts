@@ -32,6 +32,21 @@ export function reconcileTenant(user: User, current: string | null): string | nu
 
 const empty = { access: null, refresh: null, user: null } as const;
 
+type StoredSession = Pick<AuthState, 'access' | 'refresh' | 'user' | 'tenantSlug'>;
+
+/**
+ * Sessions stored before memberships carried their permissions (version 1) keep working: no
+ * permission until the start-up refresh of `/users/me` brings the server's answer.
+ */
+export function migrateStoredSession(stored: unknown, version: number): StoredSession {
+  const session = stored as StoredSession;
+  if (version < 2 && session.user) {
+    const memberships = session.user.memberships.map((m) => ({ ...m, permissions: m.permissions ?? { tenant_wide: [], scoped: [] } }));
+    return { ...session, user: { ...session.user, memberships } };
+  }
+  return session;
+}
+
 export const useAuthStore = create<AuthState>()(
   persist(
     (set, get) => ({
@@ -49,9 +64,10 @@ export const useAuthStore = create<AuthState>()(
     }),
     {
       name: AUTH_STORAGE_KEY,
-      version: 1,
+      version: 2,
       storage: createJSONStorage(() => localStorage),
       partialize: ({ access, refresh, user, tenantSlug }) => ({ access, refresh, user, tenantSlug }),
+      migrate: migrateStoredSession,
     },
   ),
 );

@@ -1,12 +1,12 @@
 import { IonButton } from '@ionic/react';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelAccount, ChannelAccountStatus, ChannelConnector } from '../../../shared/api/types';
 import { useChannelsStore } from '../store/channelsStore';
-import { useOrgStore } from '../store/orgStore';
 import { ConfirmButton } from './ConfirmButton';
 import { CredentialsForm } from './ConnectorForm';
-import { FormError, useApiForm } from './form';
+import { FormError, InputField, errorsFor, useApiForm } from './form';
+import { type Routing, RoutingFields, routingInput, useRoutingLabel } from './RoutingFields';
 import { type ChipTone, StatusChip } from './StatusChip';
 import { WebhookUrl } from './WebhookUrl';
 
@@ -64,19 +64,27 @@ export function ConnectorCard({ connector, accounts }: { connector: ChannelConne
   );
 }
 
+/**
+ * One account of a connection: its status and routing, activation, editing (name and routing;
+ * credentials are the connection's) and deletion once deactivated (its conversations stay).
+ */
 function AccountRow({ account }: { account: ChannelAccount }) {
   const { t } = useTranslation('settings');
-  const departments = useOrgStore((s) => s.departments);
   const form = useApiForm();
-  const department = departments.find((d) => d.id === account.default_department)?.name;
+  const [editing, setEditing] = useState(false);
+  const routesTo = useRoutingLabel(account.default_department, account.default_team);
   const canActivate = account.status !== 'active';
   return (
-    <li className="atendo-settings-account" data-testid="account-row" data-status={account.status}>
+    <li className="atendo-settings-account" data-testid="account-row" data-status={account.status} data-name={account.name}>
       <div className="atendo-settings-row-head">
         <span className="atendo-settings-row-title">
           <strong>{account.name}</strong>
           <span className="atendo-settings-muted atendo-settings-ellipsis">{account.external_id}</span>
-          {department && <span className="atendo-settings-muted">{t('channels.routesTo', { department })}</span>}
+          {routesTo && (
+            <span className="atendo-settings-muted" data-testid="account-routing">
+              {routesTo}
+            </span>
+          )}
         </span>
         <StatusChip tone={STATUS_TONE[account.status]} testId="account-status">
           {t(`channels.status.${account.status}`)}
@@ -88,6 +96,7 @@ function AccountRow({ account }: { account: ChannelAccount }) {
         </p>
       )}
       <FormError form={form} shown={['credentials']} testId="account-error" />
+      {editing && <AccountForm account={account} onDone={() => setEditing(false)} />}
       <div className="atendo-settings-row-actions">
         {canActivate ? (
           <IonButton
@@ -110,7 +119,68 @@ function AccountRow({ account }: { account: ChannelAccount }) {
             {t('channels.deactivate')}
           </IonButton>
         )}
+        {!editing && (
+          <IonButton size="small" fill="outline" onClick={() => setEditing(true)} data-testid="account-edit">
+            {t('common.edit')}
+          </IonButton>
+        )}
+        {/* An active account keeps receiving messages: it is deactivated first (the API insists). */}
+        {account.status !== 'active' && (
+          <ConfirmButton
+            question={t('channels.deleteAccountQuestion', { name: account.name })}
+            confirmLabel={t('common.delete')}
+            disabled={form.busy}
+            onConfirm={() => void form.run(() => useChannelsStore.getState().deleteAccount(account.id))}
+            testId="account-delete"
+          >
+            {t('channels.deleteAccount')}
+          </ConfirmButton>
+        )}
       </div>
     </li>
+  );
+}
+
+/** Name and routing of an account (new conversations start in its department and team). */
+function AccountForm({ account, onDone }: { account: ChannelAccount; onDone: () => void }) {
+  const { t } = useTranslation('settings');
+  const [name, setName] = useState(account.name);
+  const [routing, setRouting] = useState<Routing>({ department: account.default_department ?? '', team: account.default_team ?? '' });
+  const form = useApiForm();
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const ok = await form.run(() =>
+      useChannelsStore.getState().updateAccount(account.id, { name: name.trim(), ...routingInput(routing) }),
+    );
+    if (ok) onDone();
+  }
+
+  return (
+    <form onSubmit={(e) => void onSubmit(e)} noValidate className="atendo-settings-form atendo-settings-subform" data-testid="account-form">
+      <InputField
+        label={t('channels.accountName')}
+        value={name}
+        onChange={setName}
+        maxLength={120}
+        errors={errorsFor(form.fields, 'name')}
+        testId="account-name"
+      />
+      <RoutingFields
+        value={routing}
+        onChange={setRouting}
+        errors={errorsFor(form.fields, 'default_department', 'default_team')}
+        testIdPrefix="account-routing"
+      />
+      <FormError form={form} shown={['name', 'default_department', 'default_team']} testId="account-form-error" />
+      <div className="atendo-settings-actions">
+        <IonButton type="submit" disabled={form.busy} data-testid="account-save">
+          {form.busy ? t('common.saving') : t('common.save')}
+        </IonButton>
+        <IonButton fill="clear" color="medium" onClick={onDone}>
+          {t('common.cancel')}
+        </IonButton>
+      </div>
+    </form>
   );
 }

@@ -7,7 +7,7 @@ import { setupTestI18n } from '../../../test/i18n';
 import { makeConnector } from '../../../test/settings';
 import { useChannelsStore } from '../store/channelsStore';
 import { useOrgStore } from '../store/orgStore';
-import { ConnectForm } from './ConnectorForm';
+import { ConnectForm, splitCredentialErrors } from './ConnectorForm';
 
 setupIonicReact();
 
@@ -48,23 +48,31 @@ describe('ConnectForm', () => {
     useOrgStore.setState({ tenant: 'demo', status: 'ready', departments: [], teams: [], policies: [] });
   });
 
-  it('shows the validation errors of the API on the credential fields they name', async () => {
+  it('shows the validation errors of the API on the credential fields they are keyed by', async () => {
     fakeApi().on('POST', /\/channels\/connectors$/, () => {
       throw new HttpError(400, {
         code: 'invalid',
         message: 'Some fields are not valid.',
-        fields: { name: ['Ensure this field has no more than 120 characters.'], credentials: ['Missing: password, smtp_host.', 'imap_port must be a port number.'] },
+        fields: {
+          name: ['Ensure this field has no more than 120 characters.'],
+          credentials: {
+            password: ['This credential is required.'],
+            smtp_host: ['This credential is required.'],
+            imap_port: ['Enter a port number from 1 to 65535.'],
+          },
+        },
       });
     });
     render(<ConnectForm kind="email" onDone={() => undefined} />);
     fillEmail();
     fireEvent.submit(screen.getByTestId('connect-form-email'));
 
-    await waitFor(() => expect(errorOf('credential-password')).toBe('Missing: password, smtp_host.'));
-    expect(errorOf('credential-smtp_host')).toBe('Missing: password, smtp_host.');
-    expect(errorOf('credential-imap_port')).toBe('imap_port must be a port number.');
+    await waitFor(() => expect(errorOf('credential-password')).toBe('This credential is required.'));
+    expect(errorOf('credential-smtp_host')).toBe('This credential is required.');
+    expect(errorOf('credential-imap_port')).toBe('Enter a port number from 1 to 65535.');
     expect(errorOf('credential-imap_host')).toBeNull();
-    expect(errorOf('credential-smtp_password')).toBeNull(); // "password" is not "smtp_password"
+    expect(errorOf('credential-smtp_password')).toBeNull();
+    expect(screen.queryByTestId('credentials-error')).toBeNull();
     expect(errorOf('connect-name')).toBe('Ensure this field has no more than 120 characters.');
     expect(screen.getByTestId('credential-password').getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByTestId('connect-error').textContent).toContain('Some fields are not valid');
@@ -79,14 +87,17 @@ describe('ConnectForm', () => {
       .on('POST', /\/channels\/connectors$/, () => makeConnector({ credential_keys: ['imap_host', 'imap_port', 'password', 'smtp_host', 'username'] }))
       .on('POST', /\/channels\/accounts$/, () => account())
       .on('POST', /\/activate$/, () => {
-        throw new HttpError(400, { code: 'provider_refused', message: refusal, fields: { credentials: [refusal] } });
+        // The adapter named the login: the refusal sits on those two inputs.
+        throw new HttpError(400, { code: 'provider_refused', message: refusal, fields: { credentials: { username: [refusal], password: [refusal] } } });
       });
     render(<ConnectForm kind="email" onDone={onDone} />);
     fillEmail();
     type('credential-imap_port', '993');
     fireEvent.submit(screen.getByTestId('connect-form-email'));
 
-    expect((await screen.findByTestId('credentials-error')).textContent).toBe(refusal);
+    await waitFor(() => expect(errorOf('credential-password')).toBe(refusal));
+    expect(errorOf('credential-username')).toBe(refusal);
+    expect(screen.queryByTestId('credentials-error')).toBeNull();
     expect(screen.getByTestId('connect-error').textContent).toBe(`The provider refused the connection: ${refusal}`);
     expect(screen.getByTestId('connect-retry-hint')).toBeTruthy();
     expect((screen.getByTestId('connect-external-id') as HTMLInputElement).readOnly).toBe(true);
@@ -102,6 +113,15 @@ describe('ConnectForm', () => {
       'POST /api/v1/channels/accounts/acc-1/activate',
     ]);
     expect(retry[0]?.body).toEqual({ credentials: { password: 'right' } });
+  });
+
+  it('puts what is about the credentials as a whole, or keys without an input, above the block', () => {
+    const split = splitCredentialErrors(
+      { 'credentials.non_field_errors': ['The provider is down.'], 'credentials.bot_token': ['This connection does not take this credential.'], 'credentials.password': ['Wrong.'], name: ['x'] },
+      ['password', 'username'],
+    );
+    expect(split.perKey).toEqual({ password: ['Wrong.'] });
+    expect(split.general).toEqual(['The provider is down.', 'bot_token: This connection does not take this credential.']);
   });
 
   it('shows the WhatsApp webhook URL and verify token once the connector exists, and account errors on their field', async () => {

@@ -3,20 +3,26 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FieldErrors } from '../../../shared/api';
 import type { ChannelConnector, ConnectorKind } from '../../../shared/api/types';
-import { CREDENTIALS, type CredentialSpec, keysNamedIn, randomToken, telegramBotId } from '../channelKinds';
+import { CREDENTIALS, type CredentialSpec, randomToken, telegramBotId } from '../channelKinds';
 import { ConnectError, type ConnectProgress, filledCredentials, useChannelsStore } from '../store/channelsStore';
 import { useOrgStore } from '../store/orgStore';
 import { FormError, InputField, SelectField, errorsFor, useApiForm } from './form';
 import { WebhookUrl } from './WebhookUrl';
 
-/** Per credential input: the messages naming it; the rest (a provider's refusal) for the whole block. */
+/**
+ * The API answers credential errors per key (`fields.credentials.<key>`, dotted by the client):
+ * each input shows its own; what is about the credentials as a whole (`non_field_errors`, a
+ * provider's refusal it could not pin down) or names a key this form has no input for goes
+ * above the block.
+ */
 export function splitCredentialErrors(fields: FieldErrors, keys: readonly string[]) {
   const perKey: Record<string, string[]> = {};
-  const general: string[] = [];
-  for (const message of fields.credentials ?? []) {
-    const named = keysNamedIn(message, keys);
-    if (named.length === 0) general.push(message);
-    for (const key of named) (perKey[key] ??= []).push(message);
+  const general: string[] = [...(fields.credentials ?? [])];
+  for (const [path, messages] of Object.entries(fields)) {
+    if (!path.startsWith('credentials.')) continue;
+    const key = path.slice('credentials.'.length);
+    if (keys.includes(key)) perKey[key] = messages;
+    else general.push(...(key === 'non_field_errors' ? messages : messages.map((m) => `${key}: ${m}`)));
   }
   return { perKey, general };
 }

@@ -2,7 +2,7 @@ import { IonButton } from '@ionic/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentDetail, TeamDetail } from '../../../shared/api/types';
-import { defaultHours, fromDraft, hasProblems, hoursProblems, openDays, toDraft } from '../businessHours';
+import { defaultHours, fromDraft, openDays, toDraft } from '../businessHours';
 import { useMembersStore } from '../store/membersStore';
 import { useOrgStore } from '../store/orgStore';
 import { useWorkspaceStore } from '../store/workspaceStore';
@@ -124,14 +124,11 @@ function DepartmentForm({ department, onDone }: { department?: DepartmentDetail;
   const [hours, setHours] = useState(() =>
     toDraft(department?.business_hours ?? defaultHours(tenantZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone)),
   );
-  const [tried, setTried] = useState(false);
   const form = useApiForm();
   const usable = policies.filter((p) => p.department === null || p.department === department?.id);
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    setTried(true);
-    if (hasProblems(hoursProblems(hours))) return;
     const input = {
       name: name.trim(),
       description: description.trim(),
@@ -188,8 +185,7 @@ function DepartmentForm({ department, onDone }: { department?: DepartmentDetail;
       <BusinessHoursEditor
         value={hours}
         onChange={setHours}
-        showProblems={tried}
-        errors={errorsFor(form.fields, 'business_hours')}
+        errors={form.fields}
         testId="department-hours"
       />
       <FormError form={form} shown={['name', 'description', 'default_sla_policy', 'active', 'business_hours']} testId="department-error" />

@@ -2,7 +2,6 @@ import { IonButton } from '@ionic/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DepartmentDetail, MemberDetail, RoleDefinition, RoleGrant, TeamDetail } from '../../../shared/api/types';
-import { usePermissionsStore } from '../../../shared/auth/permissions';
 import { selectCurrentMembership, useAuthStore } from '../../../shared/auth/store';
 import { useMembersStore } from '../store/membersStore';
 import { useOrgStore } from '../store/orgStore';
@@ -30,16 +29,14 @@ export function MembersSection({ tenant, canInvite, canManage }: MembersSectionP
   const status = useMembersStore((s) => (s.tenant === tenant ? s.status : 'idle'));
   const error = useMembersStore((s) => s.error);
   const members = useMembersStore((s) => s.members);
-  const roles = usePermissionsStore((s) => s.roles);
+  const roles = useMembersStore((s) => s.roles);
   const departments = useOrgStore((s) => s.departments);
   const teams = useOrgStore((s) => s.teams);
   const [inviting, setInviting] = useState(false);
 
   useEffect(() => {
     void useMembersStore.getState().load(tenant);
-    // Scopes name departments and teams; the role list is the permission store's.
-    void useOrgStore.getState().load(tenant);
-    void usePermissionsStore.getState().load(tenant, { force: true });
+    void useOrgStore.getState().load(tenant); // scopes name departments and teams
   }, [tenant]);
 
   if (status !== 'ready') {
@@ -139,7 +136,8 @@ function MemberRow({ member, directory, canManage }: { member: MemberDetail; dir
 }
 
 function grantsOf(member: MemberDetail): RoleGrant[] {
-  return member.roles.map((r) => ({ role: r.slug, scope_type: r.scope_type, scope_id: r.scope_id }));
+  // The model's scope_type may be blank in the schema; a grant knows only a scope or none (null).
+  return member.roles.map((r) => ({ role: r.slug, scope_type: r.scope_type || null, scope_id: r.scope_id }));
 }
 
 function MemberEditor({ member, directory, onDone }: { member: MemberDetail; directory: Directory; onDone: () => void }) {

@@ -6,6 +6,7 @@ import { useChannelsStore } from '../store/channelsStore';
 import { ConfirmButton } from './ConfirmButton';
 import { CopyButton } from './CopyButton';
 import { FormError, InputField, TextAreaField, errorsFor, errorsUnder, useApiForm } from './form';
+import { type Routing, RoutingFields, routingInput, useRoutingLabel } from './RoutingFields';
 import { StatusChip } from './StatusChip';
 
 const DEFAULT_COLOR = '#128C7E';
@@ -24,6 +25,7 @@ export function WebChatForm({ account, onDone }: { account?: WebChatAccount; onD
   const [origins, setOrigins] = useState((account?.settings.allowed_origins ?? []).join('\n'));
   const [color, setColor] = useState(account?.settings.primary_color ?? DEFAULT_COLOR);
   const [greeting, setGreeting] = useState(account?.settings.greeting ?? '');
+  const [routing, setRouting] = useState<Routing>({ department: account?.default_department ?? '', team: account?.default_team ?? '' });
   const form = useApiForm();
 
   async function onSubmit(event: FormEvent) {
@@ -32,9 +34,8 @@ export function WebChatForm({ account, onDone }: { account?: WebChatAccount; onD
     let saved: WebChatAccount | undefined;
     const store = useChannelsStore.getState();
     const ok = await form.run(async () => {
-      saved = account
-        ? await store.updateWebChat(account.id, { name: name.trim(), settings })
-        : await store.createWebChat({ name: name.trim(), settings });
+      const input = { name: name.trim(), settings, ...routingInput(routing) };
+      saved = account ? await store.updateWebChat(account.id, input) : await store.createWebChat(input);
     });
     if (ok) onDone(saved);
   }
@@ -80,7 +81,17 @@ export function WebChatForm({ account, onDone }: { account?: WebChatAccount; onD
         errors={errorsUnder(form.fields, 'settings.greeting')}
         testId="webchat-greeting"
       />
-      <FormError form={form} shown={['name', 'settings.allowed_origins', 'settings.primary_color', 'settings.greeting']} testId="webchat-error" />
+      <RoutingFields
+        value={routing}
+        onChange={setRouting}
+        errors={errorsFor(form.fields, 'default_department', 'default_team')}
+        testIdPrefix="webchat-routing"
+      />
+      <FormError
+        form={form}
+        shown={['name', 'settings.allowed_origins', 'settings.primary_color', 'settings.greeting', 'default_department', 'default_team']}
+        testId="webchat-error"
+      />
       <div className="atendo-settings-actions">
         <IonButton type="submit" disabled={form.busy} data-testid="webchat-save">
           {form.busy ? t('common.saving') : account ? t('common.save') : t('channels.webchat.create')}
@@ -100,6 +111,7 @@ export function WebChatCard({ account, highlight }: { account: WebChatAccount; h
   const [showSecret, setShowSecret] = useState(false);
   const form = useApiForm();
   const active = account.status === 'active';
+  const routesTo = useRoutingLabel(account.default_department, account.default_team);
 
   return (
     <li className={`atendo-settings-row${highlight ? ' is-highlighted' : ''}`} data-testid="webchat-card" data-name={account.name}>
@@ -107,6 +119,11 @@ export function WebChatCard({ account, highlight }: { account: WebChatAccount; h
         <span className="atendo-settings-row-title">
           <strong>{account.name}</strong>
           <span className="atendo-settings-muted">{t('channels.kinds.webchat.label')}</span>
+          {routesTo && (
+            <span className="atendo-settings-muted" data-testid="webchat-routing-summary">
+              {routesTo}
+            </span>
+          )}
         </span>
         <StatusChip tone={active ? 'success' : 'medium'} testId="webchat-status">
           {t(`channels.status.${account.status}`)}

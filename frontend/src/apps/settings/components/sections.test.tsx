@@ -1,13 +1,12 @@
 import { setupIonicReact } from '@ionic/react';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DepartmentDetail, MemberDetail, TenantDomain, TenantProfile, WebChatAccount } from '../../../shared/api/types';
-import { usePermissionsStore } from '../../../shared/auth/permissions';
+import type { ChannelAccount, DepartmentDetail, MemberDetail, TeamDetail, TenantDomain, TenantProfile, WebChatAccount } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
 import { HttpError, fakeApi } from '../../../test/fakeApi';
 import { TENANT } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
-import { ROLES, TENANT_ID, page, userWith } from '../../../test/settings';
+import { ROLES, TENANT_ID, makeConnector, page, userWith } from '../../../test/settings';
 import { useChannelsStore } from '../store/channelsStore';
 import { useMembersStore } from '../store/membersStore';
 import { useOrgStore } from '../store/orgStore';
@@ -23,6 +22,20 @@ setupIonicReact();
 const type = (testId: string, value: string, index = 0) =>
   fireEvent.change(screen.getAllByTestId(testId)[index] as HTMLElement, { target: { value } });
 const errorOf = (testId: string) => screen.queryByTestId(`${testId}-error`)?.textContent ?? null;
+/** Chooses in an IonSelect the way its popover does: an ionChange with the value. */
+const pick = (select: HTMLElement, value: string) =>
+  act(() => {
+    select.dispatchEvent(new CustomEvent('ionChange', { detail: { value }, bubbles: true }));
+  });
+const team = (id: string, departmentId: string, name: string): TeamDetail => ({
+  id,
+  name,
+  department: departmentId,
+  auto_assign: false,
+  max_open_per_agent: 5,
+  members: [],
+  created_at: '2026-01-01T00:00:00Z',
+});
 
 const tenant: TenantProfile = {
   id: TENANT_ID,
@@ -56,7 +69,6 @@ beforeAll(async () => {
 beforeEach(() => {
   useAuthStore.setState({ access: 'a', refresh: 'r', user: userWith([{ slug: 'owner' }]), tenantSlug: TENANT.slug });
   for (const store of [useOrgStore, useMembersStore, useWorkspaceStore, useChannelsStore]) store.getState().reset();
-  usePermissionsStore.setState({ tenant: 'demo', status: 'ready', roles: ROLES });
 });
 
 describe('DepartmentsSection', () => {
@@ -70,17 +82,11 @@ describe('DepartmentsSection', () => {
       .on('GET', new RegExp(`/tenants/${TENANT_ID}/domains$`), () => page([]));
   }
 
-  it('checks business hours before sending, shows API errors on the field, then creates the department', async () => {
+  it('sends the hours as typed, shows API errors on their fields, then creates the department', async () => {
     const api = serve();
     render(<DepartmentsSection tenant="demo" tenantId={TENANT_ID} />);
     fireEvent.click(await screen.findByTestId('department-new'));
     type('department-name', 'Vendas');
-    // Monday closes before it opens: caught here, nothing sent.
-    type('department-hours-mon-end', '07:00');
-    fireEvent.submit(screen.getByTestId('department-form'));
-    expect(screen.getByTestId('department-hours-mon-error').textContent).toBe('Each interval must close after it opens.');
-    expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
-
     type('department-hours-mon-end', '00:00'); // midnight
     fireEvent.click(screen.getByTestId('department-hours-sat-open'));
     api.on('POST', /\/departments$/, () => {
@@ -101,17 +107,45 @@ describe('DepartmentsSection', () => {
     const row = await screen.findByTestId('department-row');
     expect(row.dataset.name).toBe('Vendas 2');
     expect(await within(row).findByTestId('teams')).toBeTruthy(); // opened, ready for teams
-  });
+  }, 15_000); // the first render of the section pays for loading Ionic's components
 
-  it('shows the server message on business hours it refuses', async () => {
-    serve().on('POST', /\/departments$/, () => {
-      throw new HttpError(400, { code: 'invalid', message: 'Some fields are not valid.', fields: { business_hours: ["unknown timezone 'Mars/Olympus'"] } });
+  it("shows the server's business-hours messages on the day, row, zone and date they are about", async () => {
+    const api = serve().on('POST', /\/departments$/, () => {
+      throw new HttpError(400, {
+        code: 'invalid',
+        message: 'Some fields are not valid.',
+        fields: {
+          business_hours: {
+            timezone: ['Unknown time zone.'],
+            weekly: {
+              tue: { '1': ['This interval overlaps 08:00–18:00.'] },
+              wed: { '0': ['The opening time must be before the closing time.'] },
+            },
+            holidays: { '0': ['Use a date like 2026-12-25.'] },
+            color: ['Unknown field.'],
+          },
+        },
+      });
     });
     render(<DepartmentsSection tenant="demo" tenantId={TENANT_ID} />);
     fireEvent.click(await screen.findByTestId('department-new'));
     type('department-name', 'Suporte');
+    fireEvent.click(within(screen.getByTestId('department-hours-tue')).getByLabelText('Add an interval on Tuesday'));
+    type('department-hours-holiday', '2026-12-25');
+    fireEvent.click(screen.getByText('Add date'));
     fireEvent.submit(screen.getByTestId('department-form'));
-    await waitFor(() => expect(errorOf('department-hours')).toBe("unknown timezone 'Mars/Olympus'"));
+
+    await waitFor(() => expect(errorOf('department-hours-tue-1')).toBe('This interval overlaps 08:00–18:00.'));
+    // The rows went in the order shown, so the server's positions are the editor's rows.
+    const sent = api.calls.find((c) => c.method === 'POST')?.body as { business_hours: { weekly: Record<string, string[][]> } };
+    expect(sent.business_hours.weekly.tue).toEqual([['08:00', '18:00'], ['13:00', '18:00']]);
+    expect(errorOf('department-hours-tue-0')).toBeNull();
+    expect(screen.getByTestId('department-hours-tue').className).toContain('is-invalid');
+    expect(screen.getByTestId('department-hours-mon').className).not.toContain('is-invalid');
+    expect(errorOf('department-hours-wed-0')).toBe('The opening time must be before the closing time.');
+    expect(errorOf('department-hours-timezone')).toBe('Unknown time zone.');
+    expect(screen.getByTestId('department-hours-holidays-error').textContent).toBe('Use a date like 2026-12-25.');
+    expect(errorOf('department-hours')).toBe('Unknown field.'); // claimed by no row: under the editor
   });
 });
 
@@ -174,6 +208,8 @@ describe('ChannelsSection', () => {
     settings: { allowed_origins: ['https://www.example.com'], primary_color: '#128C7E', greeting: 'Olá!', prechat_fields: [], require_identity: false },
     identity_secret: 'shh',
     embed_code: '<script src="https://atendo.example.com/widget/tok123.js" async></script>',
+    default_department: null,
+    default_team: null,
     created_at: '2026-01-01T00:00:00Z',
   };
 
@@ -201,7 +237,67 @@ describe('ChannelsSection', () => {
     expect(api.calls.at(-1)?.body).toEqual({
       name: 'Site',
       settings: { allowed_origins: ['https://www.example.com'], primary_color: '#128C7E', greeting: 'Olá!' },
+      default_department: null,
+      default_team: null,
     });
+  });
+
+  it("routes a Web Chat's new conversations to a department and team", async () => {
+    const api = fakeApi()
+      .on('GET', /\/channels\/webchat$/, () => page([created]))
+      .on('GET', /\/channels\/(connectors|accounts)$/, () => page([]))
+      .on('GET', /\/departments$/, () => page([department({ id: 'd-1', name: 'Vendas' })]))
+      .on('GET', /\/teams$/, () => page([team('tm-1', 'd-1', 'N1')]))
+      .on('GET', /\/sla-policies$/, () => page([]))
+      .on('PATCH', /\/channels\/webchat\/wc-1$/, ({ body }) => ({ ...created, ...(body as object) }));
+    render(<ChannelsSection tenant="demo" />);
+    const card = await screen.findByTestId('webchat-card');
+    fireEvent.click(within(card).getByTestId('webchat-edit'));
+    pick(within(card).getByTestId('webchat-routing-department'), 'd-1');
+    pick(await within(card).findByTestId('webchat-routing-team'), 'tm-1');
+    fireEvent.submit(within(card).getByTestId('webchat-form'));
+    await waitFor(() => expect(within(screen.getByTestId('webchat-card')).getByTestId('webchat-routing-summary').textContent).toBe('New conversations go to Vendas · N1'));
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ default_department: 'd-1', default_team: 'tm-1' });
+  });
+
+  it('edits an account (name, routing) and deletes it only once deactivated', async () => {
+    const account: ChannelAccount = {
+      id: 'acc-1',
+      connector: 'conn-1',
+      kind: 'telegram',
+      name: 'Bot',
+      external_id: '123',
+      status: 'active',
+      last_error: '',
+      default_department: null,
+      default_team: null,
+      created_at: '2026-01-01T00:00:00Z',
+    };
+    const api = fakeApi()
+      .on('GET', /\/channels\/webchat$/, () => page([]))
+      .on('GET', /\/channels\/connectors$/, () => page([makeConnector({ kind: 'telegram', name: 'Telegram' })]))
+      .on('GET', /\/channels\/accounts$/, () => page([account]))
+      .on('GET', /\/departments$/, () => page([department({ id: 'd-1', name: 'Vendas' })]))
+      .on('GET', /\/(teams|sla-policies)$/, () => page([]))
+      .on('PATCH', /\/channels\/accounts\/acc-1$/, ({ body }) => ({ ...account, ...(body as object) }))
+      .on('POST', /\/channels\/accounts\/acc-1\/deactivate$/, () => ({ ...account, name: 'Bot SP', default_department: 'd-1', status: 'disabled' }))
+      .on('DELETE', /\/channels\/accounts\/acc-1$/, () => undefined);
+    render(<ChannelsSection tenant="demo" />);
+    const row = await screen.findByTestId('account-row');
+    expect(within(row).queryByTestId('account-delete')).toBeNull(); // active: deactivate first
+    fireEvent.click(within(row).getByTestId('account-edit'));
+    type('account-name', 'Bot SP');
+    pick(within(row).getByTestId('account-routing-department'), 'd-1');
+    fireEvent.submit(within(row).getByTestId('account-form'));
+    await waitFor(() => expect(within(screen.getByTestId('account-row')).getByTestId('account-routing').textContent).toBe('New conversations go to Vendas'));
+    expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'Bot SP', default_department: 'd-1', default_team: null });
+    expect(screen.queryByTestId('account-form')).toBeNull();
+
+    fireEvent.click(within(screen.getByTestId('account-row')).getByTestId('account-deactivate'));
+    fireEvent.click(await within(screen.getByTestId('account-row')).findByTestId('account-delete'));
+    fireEvent.click(within(screen.getByTestId('account-row')).getByTestId('account-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('account-row')).toBeNull());
+    expect(api.calls.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/channels/accounts/acc-1' });
   });
 });
 

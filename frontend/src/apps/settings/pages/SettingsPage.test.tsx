@@ -4,12 +4,11 @@ import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppMenu } from '../../../components/AppMenu';
 import type { User } from '../../../shared/api/types';
-import { usePermissionsStore } from '../../../shared/auth/permissions';
 import { useAuthStore } from '../../../shared/auth/store';
 import { fakeApi } from '../../../test/fakeApi';
 import { TENANT } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
-import { ROLES, page, userWith } from '../../../test/settings';
+import { userWith } from '../../../test/settings';
 import SettingsPage from './SettingsPage';
 
 setupIonicReact();
@@ -33,44 +32,50 @@ describe('SettingsPage', () => {
     await setupTestI18n('en');
   });
   beforeEach(() => {
-    usePermissionsStore.getState().reset();
-    fakeApi().on('GET', /\/tenants\/demo\/roles$/, () => page(ROLES));
+    fakeApi();
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  it('lists only the profile to an agent', async () => {
+  it('lists only the profile and quick replies to an agent', () => {
     signIn(userWith([{ slug: 'agent' }]));
     renderAt('/settings');
-    await waitFor(() => expect(usePermissionsStore.getState().status).toBe('ready'));
-    expect(navIds()).toEqual(['profile']);
+    expect(navIds()).toEqual(['profile', 'quick-replies']);
   });
 
   it('lists every admin section to an owner', async () => {
     signIn(userWith([{ slug: 'owner' }]));
     renderAt('/settings');
-    await waitFor(() => expect(navIds()).toEqual(['profile', 'workspace', 'members', 'departments', 'sla', 'channels']));
+    await waitFor(() => expect(navIds()).toEqual(['profile', 'quick-replies', 'workspace', 'members', 'departments', 'sla', 'channels']));
   });
 
   it('gives a supervisor (member.invite) the members section only', async () => {
     signIn(userWith([{ slug: 'supervisor' }]));
     renderAt('/settings');
-    await waitFor(() => expect(navIds()).toEqual(['profile', 'members']));
+    await waitFor(() => expect(navIds()).toEqual(['profile', 'quick-replies', 'members']));
   });
 
-  it('does not count a role scoped to one department as administration', async () => {
+  it('does not count a role scoped to one department as administration', () => {
     signIn(userWith([{ slug: 'agent' }, { slug: 'admin', scope_type: 'department', scope_id: 'd-1' }]));
     renderAt('/settings');
-    await waitFor(() => expect(usePermissionsStore.getState().status).toBe('ready'));
-    expect(navIds()).toEqual(['profile']);
+    expect(navIds()).toEqual(['profile', 'quick-replies']);
   });
 
-  it('refuses an admin section opened by address, without asking its API', async () => {
+  it('follows the permissions /users/me lists, not the role names', () => {
+    const user = userWith([{ slug: 'agent' }]);
+    const [membership] = user.memberships;
+    if (membership) user.memberships[0] = { ...membership, permissions: { tenant_wide: ['channel.manage'], scoped: [] } };
+    signIn(user);
+    renderAt('/settings');
+    expect(navIds()).toEqual(['profile', 'quick-replies', 'channels']);
+  });
+
+  it('refuses an admin section opened by address, without asking any API', async () => {
     signIn(userWith([{ slug: 'agent' }]));
-    const api = fakeApi().on('GET', /\/tenants\/demo\/roles$/, () => page(ROLES));
+    const api = fakeApi();
     renderAt('/settings/channels');
     expect(await screen.findByTestId('settings-forbidden')).toBeTruthy();
     expect(screen.getByText(/Your role does not allow changing this/)).toBeTruthy();
-    expect(api.calls.map((c) => c.path)).toEqual(['/api/v1/tenants/demo/roles?page_size=200']);
+    expect(api.calls).toEqual([]);
   });
 
   it('opens a section as its own screen with a back button on phones', async () => {
@@ -87,8 +92,7 @@ describe('AppMenu', () => {
     await setupTestI18n('en');
   });
   beforeEach(() => {
-    usePermissionsStore.getState().reset();
-    fakeApi().on('GET', /\/tenants\/demo\/roles$/, () => page(ROLES));
+    fakeApi();
   });
 
   function renderMenu() {
@@ -111,7 +115,6 @@ describe('AppMenu', () => {
 
     signIn(userWith([{ slug: 'agent' }]));
     renderMenu();
-    await waitFor(() => expect(usePermissionsStore.getState().status).toBe('ready'));
     expect(screen.queryByTestId('menu-automations')).toBeNull();
     expect(screen.queryByTestId('menu-analytics')).toBeNull();
     expect(screen.getByTestId('menu-settings')).toBeTruthy();

@@ -16,14 +16,14 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useHistory, useRouteMatch } from 'react-router-dom';
 import { AppHeader } from '../../../components/AppHeader';
-import { type Permissions, usePermissions, usePermissionsStore } from '../../../shared/auth/permissions';
+import { type Permissions, usePermissions } from '../../../shared/auth/permissions';
 import { selectCurrentMembership, useAuthStore } from '../../../shared/auth/store';
 import { useMediaQuery } from '../../../shared/ui/useMediaQuery';
 import { ChannelsSection } from '../components/ChannelsSection';
 import { DepartmentsSection } from '../components/DepartmentsSection';
 import { MembersSection } from '../components/MembersSection';
 import { ProfileForm } from '../components/ProfileForm';
-import { SectionStatus } from '../components/SectionStatus';
+import { QuickRepliesSection } from '../components/QuickRepliesSection';
 import { SlaSection } from '../components/SlaSection';
 import { WorkspaceSection } from '../components/WorkspaceSection';
 import { SECTIONS, type Section, type SectionId, isSectionId, visibleSections } from '../sections';
@@ -43,7 +43,7 @@ export default function SettingsPage() {
   const param = useRouteMatch<{ section: string }>('/settings/:section')?.params.section;
   const split = useMediaQuery(SPLIT_QUERY);
   const permissions = usePermissions();
-  const sections = visibleSections(permissions.can);
+  const sections = visibleSections((permission) => permissions.can(permission));
   const requested: SectionId | null = isSectionId(param) ? param : null;
   // Desktop always shows a section: the first one when the address names none.
   const current: SectionId | null = requested ?? (split ? 'profile' : null);
@@ -100,9 +100,6 @@ export default function SettingsPage() {
                   </IonItem>
                 ))}
               </IonList>
-              {!permissions.known && permissions.status !== 'error' && (
-                <p className="atendo-settings-muted atendo-settings-nav-note">{t('checkingPermissions')}</p>
-              )}
             </nav>
           )}
           {current !== null && (
@@ -128,16 +125,7 @@ function SectionBody({ section, permissions }: { section: Section; permissions: 
 
   if (section.id === 'profile') return <ProfileForm />;
   if (!tenant || !tenantId) return null;
-  if (!permissions.known) {
-    return (
-      <SectionStatus
-        status={permissions.status === 'error' ? 'error' : 'loading'}
-        error={null}
-        onRetry={() => void usePermissionsStore.getState().load(tenant, { force: true })}
-      />
-    );
-  }
-  if (!section.anyOf.some(can)) {
+  if (section.anyOf.length > 0 && !section.anyOf.some((permission) => can(permission))) {
     return (
       <p className="atendo-settings-empty" role="alert" data-testid="settings-forbidden">
         {t('forbidden')}
@@ -145,6 +133,8 @@ function SectionBody({ section, permissions }: { section: Section; permissions: 
     );
   }
   switch (section.id) {
+    case 'quick-replies':
+      return <QuickRepliesSection tenant={tenant} />;
     case 'workspace':
       return <WorkspaceSection tenantId={tenantId} canManage={can('tenant.manage')} canManageDomains={can('domain.manage')} />;
     case 'members':

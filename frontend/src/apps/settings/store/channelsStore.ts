@@ -2,10 +2,11 @@ import { create } from 'zustand';
 import { ApiError } from '../../../shared/api';
 import type {
   ChannelAccount,
+  ChannelAccountUpdate,
   ChannelConnector,
   ConnectorKind,
   WebChatAccount,
-  WebChatSettings,
+  WebChatCreate,
   WebChatUpdate,
 } from '../../../shared/api/types';
 import * as settingsApi from '../api';
@@ -49,12 +50,15 @@ interface ChannelsState {
   connectors: ChannelConnector[];
   accounts: ChannelAccount[];
   load: (tenant: string, options?: { force?: boolean }) => Promise<void>;
-  createWebChat: (input: { name: string; settings: Partial<WebChatSettings> }) => Promise<WebChatAccount>;
+  createWebChat: (input: WebChatCreate) => Promise<WebChatAccount>;
   updateWebChat: (id: string, changes: WebChatUpdate) => Promise<WebChatAccount>;
   /** Creates (or updates) the connector, creates its account, then activates it with the provider. */
   connect: (input: ConnectInput, progress: ConnectProgress) => Promise<{ connector: ChannelConnector; account: ChannelAccount }>;
   updateConnector: (id: string, changes: { name?: string; credentials?: Record<string, string> }) => Promise<ChannelConnector>;
   deleteConnector: (id: string) => Promise<void>;
+  updateAccount: (accountId: string, changes: ChannelAccountUpdate) => Promise<ChannelAccount>;
+  /** Deletes a deactivated account (the API refuses an active one). */
+  deleteAccount: (accountId: string) => Promise<void>;
   activate: (accountId: string) => Promise<ChannelAccount>;
   deactivate: (accountId: string) => Promise<ChannelAccount>;
   reset: () => void;
@@ -171,6 +175,17 @@ export const useChannelsStore = create<ChannelsState>()((set, get) => {
     deleteConnector: async (id) => {
       await settingsApi.deleteConnector(id);
       set({ connectors: without(get().connectors, id), accounts: get().accounts.filter((a) => a.connector !== id) });
+    },
+
+    updateAccount: async (accountId, changes) => {
+      const account = await settingsApi.updateAccount(accountId, changes);
+      set({ accounts: upsert(get().accounts, account) });
+      return account;
+    },
+
+    deleteAccount: async (accountId) => {
+      await settingsApi.deleteAccount(accountId);
+      set({ accounts: without(get().accounts, accountId) });
     },
 
     activate: async (accountId) => {

@@ -1,16 +1,20 @@
 import { create } from 'zustand';
-import type { MemberDetail, MemberInvite, MemberUpdate } from '../../../shared/api/types';
+import type { MemberDetail, MemberInvite, MemberUpdate, RoleDefinition } from '../../../shared/api/types';
 import { refreshMe } from '../../../shared/auth/api';
 import { selectCurrentMembership, useAuthStore } from '../../../shared/auth/store';
 import * as settingsApi from '../api';
 import { type LoadStatus, singleFlight, upsert, without } from './load';
 
-/** Members of the tenant, active, disabled and invited (an invitation is a member not yet joined). */
+/**
+ * Members of the tenant, active, disabled and invited (an invitation is a member not yet joined),
+ * and the tenant's role definitions they can be given.
+ */
 interface MembersState {
   tenant: string | null;
   status: LoadStatus;
   error: unknown;
   members: MemberDetail[];
+  roles: RoleDefinition[];
   load: (tenant: string, options?: { force?: boolean }) => Promise<void>;
   invite: (input: MemberInvite) => Promise<MemberDetail>;
   update: (memberId: string, changes: MemberUpdate) => Promise<MemberDetail>;
@@ -19,7 +23,7 @@ interface MembersState {
   reset: () => void;
 }
 
-const initial = { tenant: null, status: 'idle' as LoadStatus, error: null, members: [] };
+const initial = { tenant: null, status: 'idle' as LoadStatus, error: null, members: [], roles: [] as RoleDefinition[] };
 const once = singleFlight();
 
 function requireTenant(slug: string | null): string {
@@ -37,8 +41,8 @@ export const useMembersStore = create<MembersState>()((set, get) => ({
     return once(tenant, async () => {
       set({ status: get().status === 'ready' ? 'ready' : 'loading', error: null });
       try {
-        const page = await settingsApi.fetchMembers(tenant);
-        if (get().tenant === tenant) set({ members: page.results, status: 'ready' });
+        const [members, roles] = await Promise.all([settingsApi.fetchMembers(tenant), settingsApi.fetchRoles(tenant)]);
+        if (get().tenant === tenant) set({ members: members.results, roles: roles.results, status: 'ready' });
       } catch (error) {
         if (get().tenant === tenant) set({ status: 'error', error });
       }

@@ -1,9 +1,12 @@
 import { create } from 'zustand';
 import type {
+  DepartmentCreate,
   DepartmentDetail,
   DepartmentInput,
   SlaPolicy,
+  SlaPolicyCreate,
   SlaPolicyInput,
+  TeamCreate,
   TeamDetail,
   TeamInput,
 } from '../../../shared/api/types';
@@ -19,15 +22,15 @@ interface OrgState {
   teams: TeamDetail[];
   policies: SlaPolicy[];
   load: (tenant: string, options?: { force?: boolean }) => Promise<void>;
-  createDepartment: (input: DepartmentInput) => Promise<DepartmentDetail>;
+  createDepartment: (input: DepartmentCreate) => Promise<DepartmentDetail>;
   updateDepartment: (id: string, changes: DepartmentInput) => Promise<DepartmentDetail>;
   deleteDepartment: (id: string) => Promise<void>;
-  createTeam: (input: TeamInput) => Promise<TeamDetail>;
+  createTeam: (input: TeamCreate) => Promise<TeamDetail>;
   updateTeam: (id: string, changes: TeamInput) => Promise<TeamDetail>;
   deleteTeam: (id: string) => Promise<void>;
   addTeamMember: (teamId: string, memberId: string) => Promise<TeamDetail>;
   removeTeamMember: (teamId: string, memberId: string) => Promise<void>;
-  createPolicy: (input: SlaPolicyInput) => Promise<SlaPolicy>;
+  createPolicy: (input: SlaPolicyCreate) => Promise<SlaPolicy>;
   updatePolicy: (id: string, changes: SlaPolicyInput) => Promise<SlaPolicy>;
   deletePolicy: (id: string) => Promise<void>;
   reset: () => void;

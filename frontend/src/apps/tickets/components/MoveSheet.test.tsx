@@ -11,9 +11,9 @@ describe('MoveSheet', () => {
     await setupTestI18n('en');
   });
 
-  it('lists every other status, the ones not allowed from here disabled with the reason', async () => {
+  it('lists every other status, the ones the server does not allow disabled with the reason', async () => {
     const onMove = vi.fn();
-    render(<MoveSheet ticket={{ number: 7, status: 'solved' }} onMove={onMove} onClose={() => undefined} />);
+    render(<MoveSheet ticket={{ number: 7, status: 'solved', allowed_statuses: ['open', 'closed'] }} onMove={onMove} onClose={() => undefined} />);
     const sheet = await waitFor(() => {
       const el = document.querySelector('ion-action-sheet');
       if (!el?.shadowRoot?.querySelector('button') && !el?.querySelector('button')) throw new Error('not rendered');

@@ -5,14 +5,14 @@ import { STATUSES, canMove } from '../filters';
 
 interface MoveSheetProps {
   /** The ticket to move; null keeps the sheet closed. */
-  ticket: Pick<Ticket, 'number' | 'status'> | null;
+  ticket: Pick<Ticket, 'number' | 'status' | 'allowed_statuses'> | null;
   onMove: (to: TicketStatus) => void;
   onClose: () => void;
 }
 
 /**
- * The keyboard and touch alternative to dragging a card: every other status, the ones the
- * ticket cannot go to from where it is shown disabled with the reason.
+ * The keyboard and touch alternative to dragging a card: every other status, the ones the server
+ * says the member cannot move it to now shown disabled with the reason.
  */
 export function MoveSheet({ ticket, onMove, onClose }: MoveSheetProps) {
   const { t } = useTranslation('tickets');
@@ -26,7 +26,7 @@ export function MoveSheet({ ticket, onMove, onClose }: MoveSheetProps) {
       data-testid="move-sheet"
       buttons={[
         ...STATUSES.filter((status) => status !== from).map((status) => {
-          const allowed = canMove(from, status);
+          const allowed = ticket ? canMove(ticket, status) : false;
           return {
             text: allowed ? t(`status.${status}`) : t('move.notAllowed', { status: t(`status.${status}`), from: t(`status.${from}`) }),
             disabled: !allowed,

@@ -1,7 +1,7 @@
 import { IonButton, IonSpinner, IonText } from '@ionic/react';
 import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TicketStatus } from '../../../shared/api/types';
+import type { Ticket, TicketStatus } from '../../../shared/api/types';
 import { describeError } from '../../../shared/i18n/errors';
 import { STATUSES, canMove } from '../filters';
 import { useTicketsStore } from '../store/ticketsStore';
@@ -18,6 +18,8 @@ interface TicketBoardProps {
 interface Dragging {
   id: string;
   from: TicketStatus;
+  /** The ticket's `allowed_statuses` when the drag started. */
+  allowed_statuses: Ticket['allowed_statuses'];
 }
 
 /**
@@ -47,7 +49,11 @@ export function TicketBoard({ selectedId, onOpen }: TicketBoardProps) {
     [move],
   );
   const onStep = useCallback((id: string, to: TicketStatus) => void moveAndKeepFocus(id, to), [moveAndKeepFocus]);
-  const onDragStart = useCallback((id: string, from: TicketStatus) => setDragging({ id, from }), []);
+  const onDragStart = useCallback(
+    (id: string, from: TicketStatus) => setDragging({ id, from, allowed_statuses: useTicketsStore.getState().byId[id]?.allowed_statuses ?? null }),
+    [],
+  );
+  const counts = useTicketsStore((s) => s.counts);
   const onDragEnd = useCallback(() => {
     setDragging(null);
     setOver(null);
@@ -83,7 +89,7 @@ export function TicketBoard({ selectedId, onOpen }: TicketBoardProps) {
         {announcement}
       </div>
       {STATUSES.map((status) => {
-        const blocked = dragging !== null && dragging.from !== status && !canMove(dragging.from, status);
+        const blocked = dragging !== null && dragging.from !== status && !canMove(dragging, status);
         return (
           <section
             key={status}
@@ -95,6 +101,7 @@ export function TicketBoard({ selectedId, onOpen }: TicketBoardProps) {
           >
             <BoardColumn
               status={status}
+              total={counts?.[status] ?? null}
               blocked={blocked}
               selectedId={selectedId}
               onOpen={onOpen}
@@ -121,6 +128,8 @@ export function TicketBoard({ selectedId, onOpen }: TicketBoardProps) {
 
 interface BoardColumnProps {
   status: TicketStatus;
+  /** Tickets in this column for the member's scope and filters (the server's count); null: unknown. */
+  total: number | null;
   blocked: boolean;
   selectedId: string | null;
   onOpen: (id: string) => void;
@@ -130,7 +139,7 @@ interface BoardColumnProps {
   onDragEnd: () => void;
 }
 
-function BoardColumn({ status, blocked, selectedId, onOpen, onMenu, onStep, onDragStart, onDragEnd }: BoardColumnProps) {
+function BoardColumn({ status, total, blocked, selectedId, onOpen, onMenu, onStep, onDragStart, onDragEnd }: BoardColumnProps) {
   const { t } = useTranslation('tickets');
   const collection = useTicketsStore((s) => s.collections[status]);
   const loadMore = useTicketsStore((s) => s.loadMore);
@@ -143,7 +152,7 @@ function BoardColumn({ status, blocked, selectedId, onOpen, onMenu, onStep, onDr
           <StatusChip status={status} />
         </h2>
         <span className="atendo-tk-count" data-testid="column-count">
-          {collection.status === 'ready' ? (collection.nextCursor ? t('board.countMore', { count }) : count) : ''}
+          {total !== null ? total : collection.status === 'ready' ? (collection.nextCursor ? t('board.countMore', { count }) : count) : ''}
         </span>
       </header>
       {blocked && (

@@ -1,5 +1,5 @@
 import { IonButton, IonButtons, IonContent, IonHeader, IonIcon, IonSpinner, IonText, IonTitle, IonToolbar } from '@ionic/react';
-import { arrowBack, chatbubblesOutline, close, personAddOutline, shareOutline, swapHorizontalOutline } from 'ionicons/icons';
+import { arrowBack, chatbubblesOutline, close, personAddOutline, personRemoveOutline, shareOutline, swapHorizontalOutline } from 'ionicons/icons';
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -167,7 +167,14 @@ function LoadedTicket({ ticket: stored, myMemberId, sla, slaReadAt, comments, co
           <PriorityChip priority={ticket.priority} always />
         </div>
         <div className="atendo-tk-detail-actions">
-          <IonButton size="small" fill="outline" disabled={Boolean(pending)} onClick={() => setSheet(true)} data-testid="ticket-change-status">
+          <IonButton
+            size="small"
+            fill="outline"
+            // The server lists no move for this member (closed, or not theirs to manage).
+            disabled={Boolean(pending) || ticket.allowed_statuses?.length === 0}
+            onClick={() => setSheet(true)}
+            data-testid="ticket-change-status"
+          >
             <IonIcon slot="start" icon={swapHorizontalOutline} aria-hidden="true" />
             {t('actions.changeStatus')}
           </IonButton>
@@ -188,6 +195,18 @@ function LoadedTicket({ ticket: stored, myMemberId, sla, slaReadAt, comments, co
               <IonButton size="small" fill="outline" onClick={() => setModal('assign')} data-testid="ticket-assign">
                 {t('actions.assign')}
               </IonButton>
+              {ticket.assignee && (
+                <IonButton
+                  size="small"
+                  fill="outline"
+                  disabled={busy}
+                  onClick={() => void transfer({ assignee: null, reason: t('assign.unassignReason') })}
+                  data-testid="ticket-unassign"
+                >
+                  <IonIcon slot="start" icon={personRemoveOutline} aria-hidden="true" />
+                  {t('actions.unassign')}
+                </IonButton>
+              )}
               <IonButton size="small" fill="outline" onClick={() => setModal('transfer')} data-testid="ticket-transfer">
                 <IonIcon slot="start" icon={shareOutline} aria-hidden="true" />
                 {t('actions.transfer')}

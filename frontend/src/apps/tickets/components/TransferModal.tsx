@@ -112,7 +112,8 @@ export function TransferModal({ isOpen, busy, error, departmentId, onTransfer, o
             onTransfer({
               department: department || null,
               team: team || null,
-              assignee: assignee || null,
+              // Left out (not null): the receiving team's round robin may pick someone.
+              ...(assignee ? { assignee } : {}),
               reason: reason.trim(),
             })
           }

@@ -6,7 +6,7 @@ import type { Ticket, TicketStatus, User } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
 import { HttpError, fakeApi } from '../../../test/fakeApi';
 import { FakeWebSocket } from '../../../test/fakeWebSocket';
-import { TENANT } from '../../../test/factories';
+import { AGENT_PERMISSIONS, TENANT } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
 import { makeClock, makeComment, makeTicket, page } from '../../../test/tickets';
 import { useTicketDetailStore } from '../store/detailStore';
@@ -21,7 +21,7 @@ const user: User = {
   email: 'agent@demo.test',
   name: 'Ana Agent',
   preferred_language: 'en',
-  memberships: [{ id: ME, tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [] }],
+  memberships: [{ id: ME, tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [], permissions: AGENT_PERMISSIONS }],
 };
 const ACCESS = `h.${btoa(JSON.stringify({ exp: 4_000_000_000 }))}.s`;
 const empty = page([]);
@@ -83,7 +83,9 @@ describe('TicketsPage', () => {
       .on('GET', /\/api\/v1\/tickets$/, ({ url }) => {
         const statuses = url.searchParams.get('status')?.split(',') ?? [];
         return page([...rows.values()].filter((t) => !statuses.length || statuses.includes(t.status)));
-      });
+      })
+      // The server counts what the member may see, beyond the first page of each column.
+      .on('GET', /\/api\/v1\/tickets\/counts$/, () => ({ counts: { new: 120, open: 0, pending: 0, on_hold: 0, solved: 0, closed: 1 }, total: 121 }));
     return { api, rows };
   }
 
@@ -112,6 +114,7 @@ describe('TicketsPage', () => {
     await screen.findByText('Boleto não chegou');
     expect(cardIds('new')).toEqual(['a']);
     expect(cardIds('closed')).toEqual(['z']);
+    await waitFor(() => expect(within(column('new')).getByTestId('column-count').textContent).toBe('120'));
 
     await waitFor(() => expect(FakeWebSocket.instances.length).toBe(1));
     const socket = FakeWebSocket.last();
@@ -225,7 +228,7 @@ describe('TicketsPage', () => {
     expect(await within(detail).findByText('Cliente confirmou.')).toBeTruthy();
   });
 
-  it('lists tickets in the list view, and takes a ticket with "assign to me"', async () => {
+  it('lists tickets in the list view, takes a ticket with "assign to me" and gives it back with "unassign"', async () => {
     localStorage.setItem('atendo.tickets.view', 'list');
     useTicketsStore.setState({ view: 'list' });
     const ticket = makeTicket({ id: 'k', number: 31, subject: 'Nota fiscal errada', status: 'pending', sla_state: 'paused' });
@@ -234,10 +237,10 @@ describe('TicketsPage', () => {
       .on('GET', /\/api\/v1\/tickets\/k$/, () => ({ ...ticket, assignments: [] }))
       .on('GET', /\/api\/v1\/tickets\/k\/sla$/, () => ({ policy: null, state: '', clocks: [] }))
       .on('GET', /\/api\/v1\/tickets\/k\/comments$/, () => empty)
-      .on('POST', /\/api\/v1\/tickets\/k\/transfer$/, () => ({
+      .on('POST', /\/api\/v1\/tickets\/k\/transfer$/, ({ body }) => ({
         ...ticket,
-        assignee: { id: ME, display_name: 'Ana' },
-        updated_at: '2026-03-01T00:00:00Z',
+        assignee: (body as { assignee: string | null }).assignee ? { id: ME, display_name: 'Ana' } : null,
+        updated_at: new Date().toISOString(),
         assignments: [],
       }));
 
@@ -263,5 +266,13 @@ describe('TicketsPage', () => {
       body: { assignee: ME, reason: 'Took the ticket' },
     });
     expect(within(detail).queryByTestId('ticket-assign-me')).toBeNull();
+
+    fireEvent.click(within(detail).getByTestId('ticket-unassign'));
+    await waitFor(() => expect(within(detail).getByTestId('ticket-assignee').textContent).toBe('Unassigned'));
+    expect(api.calls.filter((c) => c.method === 'POST').at(-1)).toMatchObject({
+      path: '/api/v1/tickets/k/transfer',
+      body: { assignee: null, reason: 'Unassigned: back to the queue' },
+    });
+    expect(within(detail).queryByTestId('ticket-unassign')).toBeNull();
   });
 });

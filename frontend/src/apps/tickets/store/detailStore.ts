@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { ApiError } from '../../../shared/api';
 import type { Ticket, TicketComment, TicketDetail, TicketSla } from '../../../shared/api/types';
 import { addComment, fetchComments, fetchTicket, fetchTicketSla } from '../api';
-import { instant } from '../filters';
+import { instant, keepAllowedStatuses } from '../filters';
 
 /** Comment pages read at most per refresh (100 each): beyond that the thread says it is cut. */
 const MAX_COMMENT_PAGES = 20;
@@ -139,7 +139,7 @@ export const useTicketDetailStore = create<TicketDetailState>()((set, get) => {
       const thread = get().threads[ticket.id];
       if (!thread?.ticket) return;
       if (instant(ticket.updated_at) < instant(thread.ticket.updated_at)) return;
-      patch(ticket.id, { ticket: { ...thread.ticket, ...ticket } });
+      patch(ticket.id, { ticket: { ...thread.ticket, ...keepAllowedStatuses(ticket, thread.ticket) } });
     },
 
     comment: async (id, body, internal) => {

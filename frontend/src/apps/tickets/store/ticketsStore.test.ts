@@ -4,11 +4,11 @@ import type { Ticket, TicketStatus, User } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
 import { realtime } from '../../../shared/realtime';
 import { HttpError, fakeApi } from '../../../test/fakeApi';
-import { TENANT } from '../../../test/factories';
+import { AGENT_PERMISSIONS, TENANT } from '../../../test/factories';
 import { makeTicket, page } from '../../../test/tickets';
 import { DEFAULT_FILTERS, STATUSES } from '../filters';
 import { bindTicketsRealtime } from '../realtimeBindings';
-import { useTicketsStore } from './ticketsStore';
+import { COUNTS_REFRESH_MS, useTicketsStore } from './ticketsStore';
 
 const at = (minute: number) => `2026-01-01T10:${String(minute).padStart(2, '0')}:00Z`;
 const ticket = (id: string, status: TicketStatus, minute: number, overrides: Partial<Ticket> = {}) =>
@@ -22,21 +22,26 @@ const user: User = {
   email: 'agent@demo.test',
   name: 'Ana',
   preferred_language: 'en',
-  memberships: [{ id: 'me', tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [] }],
+  memberships: [{ id: 'me', tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [], permissions: AGENT_PERMISSIONS }],
 };
 
 /** A server with tickets in memory answering the list by status (comma list) like the API. */
 function server(initial: Ticket[]) {
   const rows = new Map(initial.map((t) => [t.id, t]));
-  const api = fakeApi().on('GET', /\/api\/v1\/tickets$/, ({ url }) => {
+  const matching = (url: URL) => {
     const statuses = url.searchParams.get('status')?.split(',') ?? [];
     const assignee = url.searchParams.get('assignee');
-    const results = [...rows.values()]
+    return [...rows.values()]
       .filter((t) => !statuses.length || statuses.includes(t.status))
-      .filter((t) => !assignee || t.assignee?.id === assignee)
-      .sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1));
-    return page(results);
-  });
+      .filter((t) => !assignee || t.assignee?.id === assignee);
+  };
+  const api = fakeApi()
+    .on('GET', /\/api\/v1\/tickets$/, ({ url }) => page(matching(url).sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1))))
+    .on('GET', /\/api\/v1\/tickets\/counts$/, ({ url }) => {
+      const counts = Object.fromEntries(STATUSES.map((status) => [status, 0])) as Record<TicketStatus, number>;
+      for (const t of matching(url)) counts[t.status] += 1;
+      return { counts, total: matching(url).length };
+    });
   return { rows, api };
 }
 
@@ -61,7 +66,7 @@ describe('tickets store', () => {
   it('loads one column per status with the filters, and the list with its status filter', async () => {
     const { api } = server([ticket('a', 'new', 1), ticket('b', 'open', 2), ticket('c', 'solved', 3)]);
     await store().setFilters({ priority: 'high' });
-    const paths = api.calls.map((c) => c.path).sort();
+    const paths = api.calls.map((c) => c.path).filter((path) => !path.includes('/counts')).sort();
     expect(paths).toHaveLength(STATUSES.length);
     expect(paths).toContain('/api/v1/tickets?status=on_hold&priority=high&page_size=50');
     expect(column('new')).toEqual(['a']);
@@ -72,6 +77,33 @@ describe('tickets store', () => {
     expect(api.calls.at(-1)?.path).toBe('/api/v1/tickets?status=new%2Copen%2Cpending%2Con_hold&priority=high&page_size=50');
     expect(store().collections.list.order).toEqual(['b', 'a']);
     expect(localStorage.getItem('atendo.tickets.view')).toBe('list');
+  });
+
+  it("takes the board's column counts from the server, with the filters, asked again once per burst of changes", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { api, rows } = server([ticket('a', 'new', 1), ticket('b', 'new', 2), ticket('c', 'open', 3)]);
+      await store().setFilters({ priority: 'high' });
+      const asked = () => api.calls.filter((c) => c.path.includes('/counts')).map((c) => c.path);
+      expect(asked()).toEqual(['/api/v1/tickets/counts?priority=high']);
+      expect(store().counts).toMatchObject({ new: 2, open: 1, closed: 0 });
+
+      rows.set('a', ticket('a', 'open', 10));
+      frame({ event: 'ticket.changed', change: 'status_changed', ticket: ticket('a', 'open', 10) });
+      frame({ event: 'ticket.changed', change: 'created', ticket: ticket('n', 'new', 11) });
+      rows.set('n', ticket('n', 'new', 11));
+      expect(asked()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(COUNTS_REFRESH_MS);
+      expect(asked()).toHaveLength(2);
+      expect(store().counts).toMatchObject({ new: 2, open: 2 });
+
+      await store().setView('list');
+      frame({ event: 'ticket.changed', change: 'created', ticket: ticket('m', 'new', 12) });
+      await vi.advanceTimersByTimeAsync(COUNTS_REFRESH_MS);
+      expect(asked()).toHaveLength(2); // the list shows no counts: nothing asked
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   describe('live board frames', () => {

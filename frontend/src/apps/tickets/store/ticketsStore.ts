@@ -2,8 +2,8 @@ import { useMemo } from 'react';
 import { create } from 'zustand';
 import { ApiError } from '../../../shared/api';
 import type { Ticket, TicketDetail, TicketStatus } from '../../../shared/api/types';
-import { PAGE_SIZE, fetchTickets, setTicketStatus } from '../api';
-import { DEFAULT_FILTERS, STATUSES, compareTickets, instant, matchesFilters, statusesOf, type TicketFilters } from '../filters';
+import { PAGE_SIZE, fetchTicketCounts, fetchTickets, setTicketStatus } from '../api';
+import { DEFAULT_FILTERS, STATUSES, compareTickets, instant, keepAllowedStatuses, matchesFilters, statusesOf, type TicketFilters } from '../filters';
 
 export type ViewMode = 'board' | 'list';
 /** The list view's rows, or one board column. */
@@ -12,6 +12,8 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
 export const VIEW_STORAGE_KEY = 'atendo.tickets.view';
 const MAX_PAGE_SIZE = 200;
+/** Live changes come in bursts: the board's counts are asked again once per burst. */
+export const COUNTS_REFRESH_MS = 400;
 
 export interface Collection {
   /** Ids in the API's order (most recently changed first). */
@@ -48,6 +50,8 @@ export interface TicketsState {
   collections: Record<CollectionKey, Collection>;
   pending: Record<string, PendingMove>;
   refusal: MoveRefusal | null;
+  /** Tickets per status for the member's scope and the filters (the board's column headers). */
+  counts: Record<TicketStatus, number> | null;
 
   setMyMemberId: (id: string | null) => void;
   setView: (view: ViewMode) => Promise<void>;
@@ -57,6 +61,9 @@ export interface TicketsState {
   loadMore: (key: CollectionKey) => Promise<void>;
   /** Brings what is loaded up to date after a gap in the live stream. */
   resync: () => Promise<void>;
+  /** Asks the server for the board's per-status counts (now, or once after a burst of changes). */
+  loadCounts: () => Promise<void>;
+  scheduleCounts: () => void;
   /** A ticket as the server now has it (socket frame or an action's answer). */
   applyTicket: (ticket: Ticket) => void;
   /** Many at once (an SLA scan batch): one update of the board, not one per ticket. */
@@ -169,6 +176,7 @@ function placeEverywhere(view: View, collections: Record<CollectionKey, Collecti
 
 /** Each load of the current filters gets a number: answers for older filters are dropped. */
 let generation = 0;
+let countsTimer: ReturnType<typeof setTimeout> | null = null;
 
 /**
  * Live changes are numbered as they are applied. A page read from the server was requested at
@@ -280,6 +288,7 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
     collections: emptyCollections(),
     pending: {},
     refusal: null,
+    counts: null,
 
     setMyMemberId: (id) => set({ myMemberId: id }),
 
@@ -291,11 +300,12 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
       }
       set({ view });
       const request = generation;
-      await Promise.all(
-        keysOf(view)
+      await Promise.all([
+        ...keysOf(view)
           .filter((key) => get().collections[key].status === 'idle')
           .map((key) => loadCollection(key, request)),
-      );
+        view === 'board' && get().counts === null ? get().loadCounts() : Promise.resolve(),
+      ]);
     },
 
     setFilters: (changes) => {
@@ -306,8 +316,11 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
     load: async () => {
       const request = ++generation;
       // Other views' collections hold rows for the old filters: they reload when shown.
-      set({ collections: emptyCollections(), byId: pick(get().byId, Object.keys(get().pending)) });
-      await Promise.all(keysOf(get().view).map((key) => loadCollection(key, request)));
+      set({ collections: emptyCollections(), byId: pick(get().byId, Object.keys(get().pending)), counts: null });
+      await Promise.all([
+        ...keysOf(get().view).map((key) => loadCollection(key, request)),
+        get().view === 'board' ? get().loadCounts() : Promise.resolve(),
+      ]);
     },
 
     loadMore: async (key) => {
@@ -335,7 +348,29 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
 
     resync: async () => {
       const request = generation;
-      await Promise.all(COLLECTION_KEYS.map((key) => resyncCollection(key, request)));
+      await Promise.all([
+        ...COLLECTION_KEYS.map((key) => resyncCollection(key, request)),
+        get().view === 'board' ? get().loadCounts() : Promise.resolve(),
+      ]);
+    },
+
+    loadCounts: async () => {
+      if (countsTimer) clearTimeout(countsTimer);
+      countsTimer = null;
+      const request = generation;
+      const { filters, myMemberId } = get();
+      try {
+        const answer = await fetchTicketCounts(filters, myMemberId);
+        if (request === generation) set({ counts: answer.counts });
+      } catch {
+        // The headers fall back to the loaded cards; the next change asks again.
+      }
+    },
+
+    scheduleCounts: () => {
+      if (get().view !== 'board') return;
+      if (countsTimer) clearTimeout(countsTimer);
+      countsTimer = setTimeout(() => void get().loadCounts(), COUNTS_REFRESH_MS);
     },
 
     applyTicket: (ticket) => get().applyTickets([ticket]),
@@ -346,7 +381,7 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
       for (const ticket of tickets) {
         if (isStale(ticket, byId[ticket.id])) continue;
         touch(ticket.id, false);
-        byId[ticket.id] = ticket;
+        byId[ticket.id] = keepAllowedStatuses(ticket, byId[ticket.id]);
         changed.push(ticket.id);
       }
       if (!changed.length) return;
@@ -354,12 +389,14 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
       let collections = get().collections;
       for (const id of changed) collections = placeEverywhere(view, collections, id);
       set({ byId, collections });
+      get().scheduleCounts();
     },
 
     removeTicket: (id) => {
       touch(id, true);
       const { byId, pending, collections } = get();
       if (!byId[id] && !pending[id]) return;
+      get().scheduleCounts();
       const nextById = { ...byId };
       delete nextById[id];
       const nextPending = { ...pending };
@@ -397,6 +434,7 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
       try {
         const updated = await setTicketStatus(id, to);
         settle(updated);
+        get().scheduleCounts();
         return updated;
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) {
@@ -414,7 +452,9 @@ export const useTicketsStore = create<TicketsState>()((set, get) => {
     reset: () => {
       generation++;
       liveChanges.clear();
-      set({ byId: {}, collections: emptyCollections(), pending: {}, refusal: null, filters: DEFAULT_FILTERS });
+      if (countsTimer) clearTimeout(countsTimer);
+      countsTimer = null;
+      set({ byId: {}, collections: emptyCollections(), pending: {}, refusal: null, filters: DEFAULT_FILTERS, counts: null });
     },
   };
 });
