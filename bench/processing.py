@@ -83,9 +83,11 @@ from atendo.config.celery import app as celery_app  # noqa: E402
 from atendo.connectors.events import InboundEventStored  # noqa: E402
 from atendo.connectors.models import ChannelAccount, ChannelConnector  # noqa: E402
 from atendo.connectors.services import inbound_event_store  # noqa: E402
+from atendo.contacts.models import Contact  # noqa: E402
 from atendo.core.events import publish  # noqa: E402
 from atendo.core.models import Tenant  # noqa: E402
 from atendo.core.realtime import groups  # noqa: E402
+from atendo.messaging.models import Conversation, Message  # noqa: E402
 
 
 def prepare_database() -> ChannelAccount:
@@ -306,35 +308,41 @@ def sustained(account: ChannelAccount, tag: str) -> dict[str, Any]:
 
 
 def baseline(account: ChannelAccount, count: int) -> dict[str, Any]:
-    """Single-row INSERTs into messaging_message (autocommit) for one conversation of the account."""
-    contact_id, conversation_id = uuid.uuid4(), uuid.uuid4()
+    """Single-row INSERTs into messaging_message (autocommit) for one conversation of the account.
+    The statement names every column of the model (values as the ORM would write them), so it
+    keeps up with new columns."""
+    contact = Contact.objects.create(tenant_id=account.tenant_id, name="Baseline")
+    conversation = Conversation.objects.create(
+        tenant_id=account.tenant_id, account=account, contact=contact, status="resolved"
+    )
+    template_message = Message(
+        tenant_id=account.tenant_id,
+        conversation=conversation,
+        account=account,
+        direction="in",
+        kind="text",
+        body="",
+        provider_message_id="",
+    )
+    fields = list(Message._meta.concrete_fields)
+    values = [field.get_db_prep_save(field.pre_save(template_message, True), connection) for field in fields]
+    varying = {name: [f.attname for f in fields].index(name) for name in ("id", "body", "provider_message_id")}
+    insert = (
+        f"INSERT INTO {Message._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     kwargs = pg_connect_kwargs(os.environ["DATABASE_URL"])
     with psycopg.connect(autocommit=True, **kwargs) as conn:  # type: ignore[arg-type]
-        conn.execute(
-            "INSERT INTO contacts_contact (id, created_at, tenant_id, name, avatar_url, language, custom_attributes, "
-            "tags, blocked, updated_at) VALUES (%s, now(), %s, 'Baseline', '', '', '{}', '{}', false, now())",
-            [contact_id, account.tenant_id],
-        )
-        conn.execute(
-            "INSERT INTO messaging_conversation (id, created_at, tenant_id, account_id, contact_id, status, priority, "
-            "tags, last_message_preview, last_activity_at, unread_count, contact_unread_count, updated_at) "
-            "VALUES (%s, now(), %s, %s, %s, 'resolved', 'normal', '{}', '', now(), 0, 0, now())",
-            [conversation_id, account.tenant_id, account.id, contact_id],
-        )
-        insert = (
-            "INSERT INTO messaging_message (id, created_at, tenant_id, conversation_id, account_id, direction, kind, "
-            "body, provider_message_id, error_code, error_message, metadata) "
-            "VALUES (%s, now(), %s, %s, %s, 'in', 'text', %s, %s, '', '', '{}')"
-        )
         started = time.perf_counter()
         for n in range(count):
-            conn.execute(
-                insert, [uuid.uuid4(), account.tenant_id, conversation_id, account.id, f"Baseline {n}", f"base.{n}"]
-            )
+            row = list(values)
+            row[varying["id"]], row[varying["body"]] = uuid.uuid4(), f"Baseline {n}"
+            row[varying["provider_message_id"]] = f"base.{n}"
+            conn.execute(insert, row)
         elapsed = time.perf_counter() - started
-        conn.execute("DELETE FROM messaging_message WHERE conversation_id = %s", [conversation_id])
-        conn.execute("DELETE FROM messaging_conversation WHERE id = %s", [conversation_id])
-        conn.execute("DELETE FROM contacts_contact WHERE id = %s", [contact_id])
+        conn.execute(f"DELETE FROM {Message._meta.db_table} WHERE conversation_id = %s", [conversation.id])
+    Conversation.objects.for_tenant(account.tenant_id).filter(id=conversation.id).delete()
+    Contact.objects.for_tenant(account.tenant_id).filter(id=contact.id).delete()
     return {"inserts": count, "seconds": round(elapsed, 2), "messages_per_s": round(count / elapsed, 1)}
 
 

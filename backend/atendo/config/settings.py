@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    # Index expressions with an operator class (the contacts' trigram search indexes), lookups.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -63,8 +65,11 @@ INSTALLED_APPS = [
     "atendo.organizations",
     "atendo.messaging",
     "atendo.tickets",
+    "atendo.knowledge",
 ]
 
+# Signed webhook POSTs are answered before this stack (atendo.config.wsgi): a middleware that must
+# see them needs its counterpart in atendo.connectors.webhooks.WebhookFastPath.
 MIDDLEWARE = [
     "atendo.core.tenancy.HostValidationMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -101,6 +106,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres:///atendo")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The hot-path statements (atendo.core.db.execute_prepared) are prepared once per connection; turn
+# it off behind a connection pooler in transaction mode that cannot keep prepared statements.
+DATABASE_PREPARED_STATEMENTS: bool = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"]["NAME"] = env.str("TEST_DATABASE_NAME", default="test_atendo")
 
@@ -216,6 +224,10 @@ INBOUND_MAX_ATTEMPTS: int = env.int("INBOUND_MAX_ATTEMPTS", default=8)
 INBOUND_SWEEP_GRACE_SECONDS: int = env.int("INBOUND_SWEEP_GRACE_SECONDS", default=120)
 # Stored events one worker claims and processes per transaction (one commit per batch).
 INBOUND_BATCH_SIZE: int = env.int("INBOUND_BATCH_SIZE", default=100)
+# A web process checks "is a drain task queued?" (a Redis round trip) at most once per this many
+# milliseconds: the first event of a quiet spell at once, the events of a burst with one more
+# check when the interval ends. 0 checks after every stored event.
+INGESTION_WAKE_INTERVAL_MS: int = env.int("INGESTION_WAKE_INTERVAL_MS", default=10)
 PROVIDER_MEDIA_MAX_BYTES: int = env.int("PROVIDER_MEDIA_MAX_BYTES", default=100 * 1024 * 1024)
 # E-mail channels: how often every mailbox is polled over IMAP, how many mails one sync reads,
 # and the largest mail stored whole (past it only the headers are kept, marked as truncated).
@@ -243,6 +255,11 @@ CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=Fa
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Celery's Django fixup closes every DB connection before and after each task unless this is set
+# (then only every N tasks): a reconnect per drain task cost ~15 % of it (measured). Connections
+# are kept instead; atendo.config.celery closes them per CONN_MAX_AGE / health check like Django
+# does around requests.
+CELERY_DB_REUSE_MAX = 1000
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_HOST: str = env.str("EMAIL_HOST", default="")

@@ -11,6 +11,8 @@ from atendo.config.settings import *  # noqa: F403
 from atendo.config.settings import VAR_DIR
 
 CELERY_TASK_ALWAYS_EAGER = True
+# Every stored event wakes the (eager) drain inline, in the test's own transaction.
+INGESTION_WAKE_INTERVAL_MS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_FILE_PATH = str(VAR_DIR / "test-mail")

@@ -11,6 +11,7 @@ import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -80,7 +81,18 @@ def _dispatch(event: Event) -> None:
         _call(batch_listener, [event], event.name)
 
 
-def _dispatch_all(events: list[Event]) -> None:
+# Rows a batch listener loaded, for the next listeners of the same delivery (see dispatch_memo).
+_memo: ContextVar[dict[str, Any] | None] = ContextVar("atendo_event_memo", default=None)
+
+
+def dispatch_memo() -> dict[str, Any] | None:
+    """A dict shared by the listeners of one `publish_all` delivery, None outside one: a listener
+    may leave rows it read after the commit for the next one (the conversations of a batch of
+    messages are read once for their message frames and their conversation frames)."""
+    return _memo.get()
+
+
+def _dispatch_all(events: list[Event], memo: dict[str, Any] | None = None) -> None:
     """Types in order of first appearance; within a type, publication order. Socket frames of
     all the listeners go out together, one send per group."""
     from atendo.core.realtime.broadcast import frames_batched
@@ -88,13 +100,17 @@ def _dispatch_all(events: list[Event]) -> None:
     by_type: dict[type[Event], list[Event]] = {}
     for event in events:
         by_type.setdefault(type(event), []).append(event)
-    with frames_batched():
-        for event_type, batch in by_type.items():
-            for listener in list(_listeners.get(event_type, ())):
-                for event in batch:
-                    _call(listener, event, event.name)
-            for batch_listener in list(_batch_listeners.get(event_type, ())):
-                _call(batch_listener, batch, event_type.name)
+    token = _memo.set(dict(memo or {}))
+    try:
+        with frames_batched():
+            for event_type, batch in by_type.items():
+                for listener in list(_listeners.get(event_type, ())):
+                    for event in batch:
+                        _call(listener, event, event.name)
+                for batch_listener in list(_batch_listeners.get(event_type, ())):
+                    _call(batch_listener, batch, event_type.name)
+    finally:
+        _memo.reset(token)
 
 
 def publish(event: Event) -> None:
@@ -102,9 +118,11 @@ def publish(event: Event) -> None:
     transaction.on_commit(lambda: _dispatch(event))
 
 
-def publish_all(events: list[Event]) -> None:
+def publish_all(events: list[Event], memo: dict[str, Any] | None = None) -> None:
     """Deliver many events at once when the current transaction commits (a batch of inbound
-    messages): batch listeners get each type's events in one call."""
+    messages): batch listeners get each type's events in one call. `memo` starts the delivery's
+    dispatch_memo(): rows the publisher wrote in this transaction, exactly as they are stored, so
+    that listeners need not read them back."""
     if events:
         batch = list(events)
-        transaction.on_commit(lambda: _dispatch_all(batch))
+        transaction.on_commit(lambda: _dispatch_all(batch, memo))

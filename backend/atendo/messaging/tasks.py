@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import os
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -132,6 +136,83 @@ def ingestion_wake() -> None:
     if not queued and not _publish_drain():
         with contextlib.suppress(redis.RedisError):
             _wake_client().delete(_wake_key())  # let the next stored event try again
+
+
+class WakeThrottle:
+    """Calls `wake` at most once per `interval` seconds in this process, and never leaves an
+    event without a call after it: the first request of a quiet spell calls at once (leading
+    edge); requests during the interval are covered by one more call when it ends (trailing
+    edge, from a daemon thread). A wake covers every event stored before it runs, so each event
+    is followed by a wake within `interval`. `interval` <= 0 calls every time, inline."""
+
+    _start_lock = threading.Lock()
+
+    def __init__(self, wake: Callable[[], None], interval: float) -> None:
+        self.wake = wake
+        self.interval = interval
+        self._pid: int | None = None
+
+    def _start(self) -> None:
+        """State and thread of this process (threads and held locks do not survive a fork)."""
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            self._lock = threading.Lock()
+            self._due = threading.Condition(self._lock)
+            self._last = -math.inf
+            self._pending = False
+            threading.Thread(target=self._trailing, name="atendo-ingestion-wake", daemon=True).start()
+            self._pid = os.getpid()
+
+    def __call__(self) -> None:
+        if self.interval <= 0:
+            self.wake()
+            return
+        if self._pid != os.getpid():
+            self._start()
+        now = time.monotonic()
+        with self._lock:
+            if self._pending:
+                return
+            if now - self._last < self.interval:
+                self._pending = True
+                self._due.notify()
+                return
+            self._last = now
+        self._call()
+
+    def _trailing(self) -> None:
+        while True:
+            with self._lock:
+                while not self._pending:
+                    self._due.wait()
+                delay = self._last + self.interval - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            with self._lock:
+                # Cleared before the call: a request from now on needs (and schedules) another.
+                self._pending = False
+                self._last = time.monotonic()
+            self._call()
+
+    def _call(self) -> None:
+        try:
+            self.wake()
+        except Exception:  # the sweeper is the safety net
+            logger.exception("ingestion wake-up failed")
+
+
+_throttled_wake: WakeThrottle | None = None
+
+
+def ingestion_wake_soon() -> None:
+    """What the webhook path calls after storing an event: `ingestion_wake`, throttled per
+    process (INGESTION_WAKE_INTERVAL_MS), so a burst of webhooks costs a few Redis round trips
+    instead of one each."""
+    global _throttled_wake
+    if _throttled_wake is None:
+        _throttled_wake = WakeThrottle(ingestion_wake, settings.INGESTION_WAKE_INTERVAL_MS / 1000)
+    _throttled_wake()
 
 
 def _wake_started() -> None:

@@ -169,6 +169,10 @@ def test_activation_checks_imap_and_smtp_logins(two_tenants, dovecot, smtp_relay
         body = refused.json()
         assert (refused.status_code, body["code"]) == (400, "provider_refused")
         assert reason in body["message"]
+        if reason == "IMAP":  # a refused login sits on the credentials it is about
+            assert body["fields"] == {"credentials": {key: [body["message"]] for key in ("username", "password")}}
+        else:  # the relay hangs up on a bad login: nothing tells which input is wrong
+            assert set(body["fields"]) == {"credentials"}
         stored = ChannelAccount.objects.for_tenant(two_tenants.a.tenant).get(id=account["id"])
         assert stored.status == "error" and reason in stored.last_error
         admin.delete(f"/api/v1/channels/connectors/{connector['id']}")
@@ -193,7 +197,8 @@ def test_bad_email_connector_input_is_refused_clearly(two_tenants):
     missing = admin.post(
         "/api/v1/channels/connectors", {"kind": "email", "name": "X", "credentials": {"imap_host": "imap.x"}}
     )
-    assert missing.status_code == 400 and "password" in json.dumps(missing.json()["fields"])
+    assert missing.status_code == 400
+    assert set(missing.json()["fields"]["credentials"]) == {"username", "password", "smtp_host"}
     bad_port = admin.post(
         "/api/v1/channels/connectors",
         {
@@ -211,7 +216,8 @@ def test_bad_email_connector_input_is_refused_clearly(two_tenants):
     )
     assert bad_port.status_code == 400
     errors = bad_port.json()["fields"]["credentials"]
-    assert any("imap_port" in e for e in errors) and any("smtp_security" in e for e in errors)
+    assert set(errors) == {"imap_port", "smtp_security"}
+    assert errors["imap_port"] == ["Informe um número de porta de 1 a 65535."]  # the workspace default: pt-BR
     connector = admin.post(
         "/api/v1/channels/connectors",
         {
@@ -225,7 +231,10 @@ def test_bad_email_connector_input_is_refused_clearly(two_tenants):
     )
     assert (not_an_address.status_code, list(not_an_address.json()["fields"])) == (400, ["external_id"])
     unknown_key = admin.patch(f"/api/v1/channels/connectors/{connector['id']}", {"credentials": {"bot_token": "x"}})
-    assert unknown_key.status_code == 400
+    assert (unknown_key.status_code, unknown_key.json()["fields"]) == (
+        400,
+        {"credentials": {"bot_token": ["Esta conexão não usa esta credencial."]}},
+    )
 
 
 def test_only_new_mail_is_imported_once(mailbox, two_tenants, django_capture_on_commit_callbacks):

@@ -101,12 +101,15 @@ def _insert_unless_duplicate(messages: Sequence[Message]) -> set[Any]:
         return set()
     fields = Message._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    values = [field.get_db_prep_save(field.pre_save(m, add=True), connection) for m in messages for field in fields]
+    # One array per column (UNNEST): the statement has as many parameters as the model has
+    # columns, whatever the batch size, so neither psycopg nor PostgreSQL parses a VALUES list
+    # of a thousand placeholders.
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    values = [[field.get_db_prep_save(field.pre_save(m, add=True), connection) for m in messages] for field in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Message._meta.db_table)} ({columns}) "  # noqa: S608 - model metadata
-            f"VALUES {', '.join([row] * len(messages))} ON CONFLICT DO NOTHING RETURNING id",
+            f"SELECT * FROM UNNEST({arrays}) ON CONFLICT DO NOTHING RETURNING id",
             values,
         )
         inserted = {r[0] for r in cursor.fetchall()}
