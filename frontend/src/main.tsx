@@ -23,6 +23,13 @@ void useConfigStore.getState().load();
 if (selectIsAuthenticated(useAuthStore.getState())) {
   // The cached user renders at once; this picks up renamed tenants, new memberships, etc.
   refreshMe().catch(() => undefined);
+  // Signed in, the root and unknown paths land in the inbox too.
+  const path = window.location.pathname;
+  if (path === '/' || path === '/inbox' || path.startsWith('/inbox/')) {
+    // The inbox's code, data and texts at once (App's lazy route reuses this import).
+    void import('./apps/inbox/pages/InboxPage');
+    void import('./apps/inbox/data').then(({ preloadInbox }) => preloadInbox());
+  }
 }
 
 const root = document.getElementById('root');

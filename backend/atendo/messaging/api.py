@@ -22,6 +22,7 @@ from atendo.core.events import publish
 from atendo.core.models import TenantUser
 from atendo.messaging import selectors
 from atendo.messaging.events import TypingChanged
+from atendo.messaging.frames import conversation_data, message_data
 from atendo.messaging.models import ConversationParticipant, ConversationStatus
 from atendo.messaging.serializers import (
     ConversationDetailSerializer,
@@ -56,6 +57,7 @@ INBOX_PARAMETERS = [
     OpenApiParameter("team", OpenApiTypes.UUID),
     OpenApiParameter("tag", OpenApiTypes.STR),
     OpenApiParameter("q", OpenApiTypes.STR, description="Contact name, phone digits or e-mail contains."),
+    OpenApiParameter("contact", OpenApiTypes.UUID, description="Only this contact's conversations (within scope)."),
     OpenApiParameter("cursor", OpenApiTypes.STR),
     OpenApiParameter("page_size", OpenApiTypes.INT),
 ]
@@ -70,6 +72,7 @@ class InboxFilterSerializer(StrictSerializer):
     team = serializers.UUIDField(required=False, allow_null=True, default=None)
     tag = serializers.CharField(max_length=50, required=False, default="")
     q = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
+    contact = serializers.UUIDField(required=False, allow_null=True, default=None)
     cursor = serializers.CharField(max_length=500, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=200, required=False)
 
@@ -141,9 +144,12 @@ class ConversationListApi(ApiView):
             team_id=data["team"],
             tag=data["tag"],
             q=data["q"],
+            contact_id=data["contact"],
         )
         conversations = selectors.conversation_list(member=self.member, filters=filters)
-        return self.paginated(conversations, ConversationSerializer, ordering=("-last_activity_at", "-id"))
+        return self.paginated(
+            conversations, ConversationSerializer, ordering=("-last_activity_at", "-id"), render=conversation_data
+        )
 
 
 class ConversationDetailApi(ApiView):
@@ -157,8 +163,14 @@ class ConversationDetailApi(ApiView):
     def get(self, request: Request, conversation_id: UUID) -> Response:
         conversation = selectors.get_conversation_for(self.member, conversation_id)
         query = self.validate(TimelineQuerySerializer, request.query_params)
-        page = selectors.message_timeline(conversation=conversation, before=query["before"], limit=query["limit"])
-        return Response(ConversationDetailSerializer(conversation, context={"messages": page}).data)
+        messages, has_more = selectors.message_timeline(
+            conversation=conversation, before=query["before"], limit=query["limit"]
+        )
+        # ConversationDetailSerializer's shape, rendered by the tested plain functions (a fraction
+        # of the serializers' cost on 50 messages).
+        data = conversation_data(conversation)
+        data["messages"] = {"results": [message_data(message) for message in messages], "has_more": has_more}
+        return Response(data)
 
 
 class ConversationMessagesApi(ApiView):
@@ -177,7 +189,7 @@ class ConversationMessagesApi(ApiView):
         messages, has_more = selectors.message_timeline(
             conversation=conversation, before=query["before"], limit=query["limit"]
         )
-        return Response({"results": MessageSerializer(messages, many=True).data, "has_more": has_more})
+        return Response({"results": [message_data(message) for message in messages], "has_more": has_more})
 
     @extend_schema(
         request={"application/json": ReplySerializer, "multipart/form-data": ReplySerializer},

@@ -6,7 +6,7 @@ import { makeConversation } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
 import { DEFAULT_FILTERS } from '../filters';
 import { useConversationListStore } from '../store/listStore';
-import { ConversationList, ROW_HEIGHT } from './ConversationList';
+import { ConversationList, LIST_READY_MARK, ROW_HEIGHT } from './ConversationList';
 
 setupIonicReact();
 
@@ -40,6 +40,17 @@ describe('ConversationList', () => {
     await setupTestI18n('en');
   });
   beforeEach(() => useConversationListStore.getState().reset());
+
+  it('marks the performance timeline once, when rows first show', () => {
+    performance.clearMarks(LIST_READY_MARK);
+    useConversationListStore.setState({ status: 'loading' });
+    const { rerender } = render(<ConversationList selectedId={null} onOpen={() => undefined} />);
+    expect(performance.getEntriesByName(LIST_READY_MARK, 'mark')).toHaveLength(0);
+    act(() => fill(3));
+    rerender(<ConversationList selectedId={null} onOpen={() => undefined} />);
+    act(() => fill(5));
+    expect(performance.getEntriesByName(LIST_READY_MARK, 'mark')).toHaveLength(1);
+  });
 
   it('renders only the rows in view out of 10,000', async () => {
     fill(10_000);

@@ -6,7 +6,7 @@ import type { User } from '../../../shared/api/types';
 import { useAuthStore } from '../../../shared/auth/store';
 import { HttpError, fakeApi } from '../../../test/fakeApi';
 import { FakeWebSocket } from '../../../test/fakeWebSocket';
-import { TENANT, makeConversation, makeMessage } from '../../../test/factories';
+import { AGENT_PERMISSIONS, TENANT, makeConversation, makeMessage } from '../../../test/factories';
 import { setupTestI18n } from '../../../test/i18n';
 import { useConversationListStore } from '../store/listStore';
 import { useThreadStore } from '../store/threadStore';
@@ -20,7 +20,7 @@ const user: User = {
   email: 'agent@demo.test',
   name: 'Ana Agent',
   preferred_language: 'en',
-  memberships: [{ id: ME, tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [] }],
+  memberships: [{ id: ME, tenant: { ...TENANT, name: 'Demo' }, display_name: 'Ana', status: 'active', roles: [], permissions: AGENT_PERMISSIONS }],
 };
 // A JWT whose only readable part is an expiry far in the future.
 const ACCESS = `h.${btoa(JSON.stringify({ exp: 4_000_000_000 }))}.s`;

@@ -7,12 +7,12 @@ import { selectCurrentMembership, useAuthStore } from '../../../shared/auth/stor
 import { useRealtimeStream } from '../../../shared/realtime';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { ConversationList } from '../components/ConversationList';
+import { ContactPanelHost } from '../contact/ContactPanelHost';
 import { ConversationPane } from '../components/ConversationPane';
 import { FilterBar } from '../components/FilterBar';
+import { loadInboxData } from '../data';
 import { bindInboxRealtime } from '../realtimeBindings';
-import { useDirectoryStore } from '../store/directoryStore';
 import { useConversationListStore } from '../store/listStore';
-import { useThreadStore } from '../store/threadStore';
 import { useMediaQuery } from '../useMediaQuery';
 import '../inbox.css';
 
@@ -72,32 +72,15 @@ export default function InboxPage() {
               )}
             </section>
           )}
+          {conversationId && tenant && <ContactPanelHost conversationId={conversationId} onOpenConversation={openConversation} />}
         </div>
       </IonContent>
     </IonPage>
   );
 }
 
-/** Whose inbox the stores hold: coming back to the page keeps them, another tenant clears them. */
-let loadedScope: string | null = null;
-
 /** Loads the list, the directory and the live bindings for the current tenant and member. */
 function useInboxData(tenant: string | null, memberId: string | null) {
   useEffect(() => bindInboxRealtime(), []);
-
-  useEffect(() => {
-    const scope = `${tenant}/${memberId}`;
-    const list = useConversationListStore.getState();
-    if (scope === loadedScope && list.status === 'ready') return; // the stream's resync catches up
-    if (loadedScope !== null && loadedScope !== scope) {
-      // Another tenant or member: nothing shown so far may be theirs to see.
-      list.reset();
-      useThreadStore.getState().reset();
-    }
-    loadedScope = scope;
-    list.setMyMemberId(memberId);
-    if (!tenant) return;
-    void list.load();
-    void useDirectoryStore.getState().load(tenant);
-  }, [tenant, memberId]);
+  useEffect(() => loadInboxData(tenant, memberId), [tenant, memberId]);
 }

@@ -107,6 +107,26 @@ describe('conversation list store', () => {
     expect(ids()).toEqual(['c', 'n', 'a']);
   });
 
+  it('a resync during the first load shows that page at once, then merges what changed', async () => {
+    let release: (value: unknown) => void = () => undefined;
+    let server = [conv('a', 5), conv('b', 4)];
+    const api = fakeApi().on('GET', /conversations$/, () =>
+      api.calls.length === 1 ? new Promise((resolve) => (release = resolve)) : page(server),
+    );
+    const first = store().load();
+    const resync = store().resync(); // the inbox stream opened meanwhile
+    const shown: string[][] = [];
+    const unsubscribe = useConversationListStore.subscribe((state) => shown.push(state.order));
+    server = [conv('n', 8), conv('a', 5), conv('b', 4)];
+    release(page([conv('a', 5), conv('b', 4)]));
+    await first;
+    await resync;
+    unsubscribe();
+    expect(shown[0]).toEqual(['a', 'b']); // the first answer is used, not thrown away
+    expect(ids()).toEqual(['n', 'a', 'b']);
+    expect(api.calls).toHaveLength(2);
+  });
+
   it('resync walks back pages until it meets a row already shown', async () => {
     const calls: string[] = [];
     fakeApi().on('GET', /conversations$/, ({ url }) => {

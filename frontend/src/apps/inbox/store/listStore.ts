@@ -127,6 +127,8 @@ function merge(
 }
 
 let listRequest = 0;
+/** The first page on its way (`load`), so a resync meanwhile can wait for it instead of restarting it. */
+let pendingLoad: Promise<void> | null = null;
 
 export const useConversationListStore = create<ConversationListState>()((set, get) => ({
   filters: DEFAULT_FILTERS,
@@ -145,23 +147,29 @@ export const useConversationListStore = create<ConversationListState>()((set, ge
     return get().load();
   },
 
-  load: async () => {
+  load: () => {
     const request = ++listRequest;
     set({ status: 'loading', error: null, loadingMore: false });
-    try {
-      const page = await fetchConversations(get().filters);
-      if (request !== listRequest) return; // filters changed meanwhile
-      const byId: Record<string, Conversation> = {};
-      for (const conversation of page.results) byId[conversation.id] = conversation;
-      set({
-        byId,
-        order: page.results.map((c) => c.id),
-        nextCursor: page.next,
-        status: 'ready',
-      });
-    } catch (error) {
-      if (request === listRequest) set({ status: 'error', error });
-    }
+    const loading = (async () => {
+      try {
+        const page = await fetchConversations(get().filters);
+        if (request !== listRequest) return; // filters changed meanwhile
+        const byId: Record<string, Conversation> = {};
+        for (const conversation of page.results) byId[conversation.id] = conversation;
+        set({
+          byId,
+          order: page.results.map((c) => c.id),
+          nextCursor: page.next,
+          status: 'ready',
+        });
+      } catch (error) {
+        if (request === listRequest) set({ status: 'error', error });
+      } finally {
+        if (request === listRequest) pendingLoad = null; // a newer load keeps its own
+      }
+    })();
+    pendingLoad = loading;
+    return loading;
   },
 
   loadMore: async () => {
@@ -180,6 +188,12 @@ export const useConversationListStore = create<ConversationListState>()((set, ge
   },
 
   resync: async () => {
+    if (get().status === 'loading' && pendingLoad) {
+      // The stream opened while the first page was on its way (every page load): show that page
+      // as soon as it arrives, then catch up below on what changed after the server read it.
+      // Restarting the load instead would discard it and make the inbox wait for a second one.
+      await pendingLoad;
+    }
     if (get().status !== 'ready') {
       await get().load();
       return;
