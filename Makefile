@@ -119,18 +119,33 @@ ifneq ($(HAS_FRONTEND),)
 	npm --prefix frontend test
 	$(DEVSTACK_ROOT) e2e -- npm --prefix frontend run e2e
 endif
+	@# Smoke check: every benchmark scenario runs (short, no thresholds: benchmarks report).
+	@$(MAKE) --no-print-directory bench QUICK=1
 
 # Benchmarks run the real servers in production mode (DEBUG off) and print Markdown tables;
 # raw figures land in bench/results/. `make bench QUICK=1`: short runs (3 s webhook loads,
 # fewer samples, tickets and stored events) to check that every scenario works.
 QUICK ?=
-BENCH_ENV := $(if $(QUICK),BENCH_QUICK=1 BENCH_SAMPLES=$${BENCH_SAMPLES:-20} BENCH_TICKETS=$${BENCH_TICKETS:-10000},)
+# One run stamp for every scenario: each saves bench/results/$(BENCH_RUN)/<scenario>.json and
+# bench/report.py merges them into bench/results/$(BENCH_RUN).json and prints one table.
+ifeq ($(BENCH_RUN),)
+BENCH_RUN := $(shell date -u +%Y%m%dT%H%M%SZ)
+endif
+# QUICK: ~1/20 of each scenario, one run each (a smoke check of ~3 min in `make test`).
+BENCH_QUICK_ENV := BENCH_QUICK=1 BENCH_SAMPLES=$${BENCH_SAMPLES:-20} BENCH_TICKETS=$${BENCH_TICKETS:-5000} \
+	BENCH_WEBHOOK_RUNS=$${BENCH_WEBHOOK_RUNS:-1} BENCH_WEBHOOK_DRAIN_SECONDS=$${BENCH_WEBHOOK_DRAIN_SECONDS:-5}
+BENCH_ENV := BENCH_RUN=$(BENCH_RUN) $(if $(QUICK),$(BENCH_QUICK_ENV),)
 bench: deps
-	@$(call apt_need,/usr/bin/wrk:wrk)
-	$(BENCH_ENV) E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webchat_latency.py
-	$(BENCH_ENV) E2E_DEBUG=false $(DEVSTACK_ROOT) e2e -- $(VPY) bench/webhook_ack.py
+	@$(call apt_need,/usr/bin/wrk:wrk /usr/bin/chromium:chromium)
+	@mkdir -p bench/results/$(BENCH_RUN) && touch bench/results/$(BENCH_RUN)/.started
+	@# One set of servers for the scenarios that need them (each start migrates a fresh database);
+	@# webhook_ack last: it leaves a backlog behind.
+	$(BENCH_ENV) E2E_DEBUG=false WIDGET_MESSAGES_PER_MINUTE=100000 $(DEVSTACK_ROOT) e2e -- bash -c \
+	  '$(VPY) bench/webchat_latency.py && $(VPY) bench/end_to_end.py && node bench/inbox_page_load.mjs && $(VPY) bench/webhook_ack.py'
 	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/processing.py
 	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/sla_scan.py
+	$(BENCH_ENV) $(DEVSTACK_ROOT) exec -- $(VPY) bench/inbox_scale.py
+	@$(VPY) bench/report.py $(BENCH_RUN)
 
 # The web app's API types, generated from the backend's OpenAPI schema (a test fails when stale).
 api-types: backend-deps frontend-deps

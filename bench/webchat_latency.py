@@ -17,11 +17,15 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import row, save
 
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "100"))
 AGENT = "agent@demo.atendo.local"
@@ -99,12 +103,22 @@ async def main() -> dict[str, float | int]:
     }
 
 
+def summary(result: dict[str, float | int]) -> list[dict[str, Any]]:
+    return [
+        row(
+            "web chat visitor → agent socket p50",
+            result["p50_ms"],
+            baseline=result["baseline_health_http_p50_ms"],
+            ratio=result["ratio_p50_vs_health"],
+            unit="ms",
+        ),
+        row("web chat visitor → agent socket p99", result["p99_ms"], unit="ms"),
+    ]
+
+
 if __name__ == "__main__":
     result = asyncio.run(main())
-    results_dir = Path(__file__).parent / "results"
-    results_dir.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (results_dir / f"{stamp}-webchat-latency.json").write_text(json.dumps(result, indent=2))
+    save("webchat-latency", result, summary(result))
     print(
         "| scenario | samples | p50 ms | p95 ms | p99 ms | POST ack p50 ms | baseline GET /health p50 ms "
         "| baseline ws RTT p50 ms | ratio p50 / health |"

@@ -148,8 +148,13 @@ def server_argvs(*, port: int, ws_port: int, web_workers: int, concurrency: int,
             # Django is synchronous: a few threads per worker, each holding one DB connection.
             "--blocking-threads",
             str(_int_env("WEB_THREADS", 8)),
+            # granian's backpressure bounds the connections a worker serves, idle keep-alive ones
+            # included, not the requests running: set to the thread count, a client or proxy
+            # keeping more connections open than that got no answer on the others until one
+            # closed (bench/end_to_end.py: POSTs timing out after 10 s). Requests beyond the
+            # threads wait in granian's queue instead.
             "--backpressure",
-            str(_int_env("WEB_THREADS", 8)),
+            str(_int_env("WEB_BACKPRESSURE", 256)),
             "--access-log",
         ],
         "ws": [
