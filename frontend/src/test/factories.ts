@@ -1,6 +1,23 @@
-import type { Conversation, Message } from '../shared/api/types';
+import type { Conversation, EffectivePermissions, Message, Tenant } from '../shared/api/types';
 
-export const TENANT = { id: 't-1', slug: 'demo' };
+/** A membership's workspace (name it where it matters: `{ ...TENANT, name: 'Demo' }`). */
+export const TENANT = { id: 't-1', slug: 'demo', timezone: 'America/Sao_Paulo', locale: 'pt-BR' } satisfies Omit<Tenant, 'name'>;
+
+/** What `/users/me` says a built-in agent may do, tenant-wide. */
+export const AGENT_PERMISSIONS: EffectivePermissions = {
+  tenant_wide: [
+    'tenant.view',
+    'member.view',
+    'contact.view',
+    'contact.edit',
+    'conversation.view',
+    'conversation.reply',
+    'conversation.assign',
+    'ticket.view',
+    'ticket.manage',
+  ],
+  scoped: [],
+};
 
 let sequence = 0;
 function nextId(prefix: string): string {

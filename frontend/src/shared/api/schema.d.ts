@@ -100,6 +100,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["channels_accounts_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Only a deactivated account (409 `account_active` otherwise). Its conversations keep their history: an account they point at is kept hidden, one that never received anything is removed. */
+        delete: operations["channels_accounts_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["channels_accounts_partial_update"];
+        trace?: never;
+    };
     "/api/v1/channels/accounts/{account_id}/activate": {
         parameters: {
             query?: never;
@@ -274,6 +291,39 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["contacts_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Phone numbers and e-mail addresses an agent adds by hand (channel identities are read-only). */
+        post: operations["contacts_identities_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{contact_id}/identities/{identity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["contacts_identities_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["contacts_identities_update"];
         trace?: never;
     };
     "/api/v1/contacts/{contact_id}/merge": {
@@ -542,6 +592,55 @@ export interface paths {
         get: operations["permissions_list"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["quick_replies_list"];
+        put?: never;
+        post: operations["quick_replies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quick-replies/{quick_reply_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["quick_replies_retrieve"];
+        put?: never;
+        post?: never;
+        delete: operations["quick_replies_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["quick_replies_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/quick-replies/{quick_reply_id}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The agent inserted this reply into a message: ranks it higher in suggestions. */
+        post: operations["quick_replies_use_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -900,6 +999,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How many tickets each board column holds for this member, with the list's filters. */
+        get: operations["tickets_counts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/me": {
         parameters: {
             query?: never;
@@ -1110,6 +1226,7 @@ export interface components {
         ConnectorCreateRequest: {
             kind: components["schemas"]["ConnectorCreateKindEnum"];
             name: string;
+            /** @description Errors come back per credential: fields.credentials.<key>. */
             credentials: {
                 [key: string]: string;
             };
@@ -1179,6 +1296,9 @@ export interface components {
             snoozed_until?: string | null;
             /** Format: date-time */
             resolved_at?: string | null;
+            sla_state?: string;
+            /** Format: date-time */
+            sla_due_at?: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1225,6 +1345,9 @@ export interface components {
             snoozed_until?: string | null;
             /** Format: date-time */
             resolved_at?: string | null;
+            sla_state?: string;
+            /** Format: date-time */
+            sla_due_at?: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -1281,6 +1404,7 @@ export interface components {
         DepartmentInputRequest: {
             name: string;
             description?: string;
+            /** @description Errors come back where they are: fields.business_hours.weekly.<day>.<position>, …timezone, …holidays.<position>. Stored normalised (every weekday, intervals sorted). */
             business_hours?: {
                 [key: string]: unknown;
             };
@@ -1317,6 +1441,12 @@ export interface components {
             hostname: string;
             /** @default false */
             is_primary: boolean;
+        };
+        EffectivePermissions: {
+            /** @description Permissions held everywhere in the workspace. */
+            tenant_wide: string[];
+            /** @description Permissions granted in one department or team (they apply to its rows, on top of the tenant-wide ones). */
+            scoped: components["schemas"]["ScopedPermissions"][];
         };
         /** @description The shape of every error response. */
         Error: {
@@ -1408,6 +1538,8 @@ export interface components {
             display_name?: string;
             status?: components["schemas"]["MemberStatusEnum"];
             readonly roles: components["schemas"]["RoleAssignment"][];
+            /** @description What the member may do, as the server's access checks compute it from their roles (none while the membership is not active). Object-level grants on single rows are not listed. */
+            readonly permissions: components["schemas"]["EffectivePermissions"];
         };
         Message: {
             /** Format: uuid */
@@ -1607,6 +1739,19 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["Notification"][];
         };
+        PaginatedQuickReplyList: {
+            /**
+             * Format: uri
+             * @description Cursor URL of the next page.
+             */
+            next: string | null;
+            /**
+             * Format: uri
+             * @description Cursor URL of the previous page.
+             */
+            previous: string | null;
+            results: components["schemas"]["QuickReply"][];
+        };
         PaginatedRoleList: {
             /**
              * Format: uri
@@ -1706,8 +1851,17 @@ export interface components {
             role: components["schemas"]["RoleEnum"];
         };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
+        PatchedAccountUpdateRequest: {
+            name?: string;
+            /** Format: uuid */
+            default_department?: string | null;
+            /** Format: uuid */
+            default_team?: string | null;
+        };
+        /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         PatchedConnectorUpdateRequest: {
             name?: string;
+            /** @description Only the credentials to change; errors come back per key: fields.credentials.<key>. */
             credentials?: {
                 [key: string]: string;
             };
@@ -1727,12 +1881,17 @@ export interface components {
         PatchedDepartmentPatchRequest: {
             name?: string;
             description?: string;
+            /** @description Errors come back where they are: fields.business_hours.weekly.<day>.<position>, …timezone, …holidays.<position>. Stored normalised (every weekday, intervals sorted). */
             business_hours?: {
                 [key: string]: unknown;
             };
             /** Format: uuid */
             default_sla_policy?: string | null;
             active?: boolean;
+        };
+        /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
+        PatchedIdentityChangeRequest: {
+            value?: string;
         };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         PatchedMeUpdateRequest: {
@@ -1744,6 +1903,19 @@ export interface components {
             display_name?: string;
             status?: components["schemas"]["ChannelSwitchEnum"];
             roles?: components["schemas"]["RoleGrantInputRequest"][];
+        };
+        /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
+        PatchedQuickReplyPatchRequest: {
+            shortcut?: string;
+            title?: string;
+            body?: string;
+            /**
+             * Format: uuid
+             * @description Shared replies only: offered to the members of this department (null: everyone).
+             */
+            department?: string | null;
+            /** @description Only you see it; no permission needed. */
+            personal?: boolean;
         };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         PatchedRoleUpdateRequest: {
@@ -1802,6 +1974,10 @@ export interface components {
             status?: components["schemas"]["ChannelSwitchEnum"];
             /** @default false */
             rotate_secret: boolean;
+            /** Format: uuid */
+            default_department?: string | null;
+            /** Format: uuid */
+            default_team?: string | null;
         };
         Permission: {
             name: string;
@@ -1844,6 +2020,48 @@ export interface components {
          * @enum {string}
          */
         PriorityOrAnyEnum: "low" | "normal" | "high" | "urgent";
+        QuickReply: {
+            /** Format: uuid */
+            readonly id: string;
+            readonly shortcut: string;
+            readonly title: string;
+            /** @description Text inserted in the composer. The web app fills in {{contact.name}}, {{contact.first_name}}, {{agent.name}}, {{agent.first_name}}. */
+            readonly body: string;
+            /** Format: uuid */
+            readonly department: string | null;
+            /** @description Visible to its owner (you) only. */
+            readonly personal: boolean;
+            /** @description Whether you may change or delete it. */
+            readonly can_edit: boolean;
+            readonly use_count: number;
+            /** Format: date-time */
+            readonly last_used_at: string | null;
+            readonly created_by: components["schemas"]["QuickReplyAuthor"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        QuickReplyAuthor: {
+            /** Format: uuid */
+            id: string;
+            display_name: string;
+        };
+        /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
+        QuickReplyInputRequest: {
+            /** @description Typed after `/` in the composer: a-z, 0-9, - and _ (stored in lower case). */
+            shortcut: string;
+            title: string;
+            /** @description May contain placeholders the web app fills in: {{contact.name}}, {{contact.first_name}}, {{agent.name}}, {{agent.first_name}}. */
+            body: string;
+            /**
+             * Format: uuid
+             * @description Shared replies only: offered to the members of this department (null: everyone).
+             */
+            department?: string | null;
+            /** @description Only you see it; no permission needed. */
+            personal?: boolean;
+        };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         RefreshRequest: {
             refresh: string;
@@ -1919,6 +2137,12 @@ export interface components {
          * @enum {string}
          */
         ScopeTypeEnum: "department" | "team";
+        ScopedPermissions: {
+            scope_type: components["schemas"]["ScopeTypeEnum"];
+            /** Format: uuid */
+            scope_id: string;
+            permissions: string[];
+        };
         Session: {
             session_token: string;
             contact: components["schemas"]["SessionContact"];
@@ -2074,6 +2298,10 @@ export interface components {
             timezone?: string;
             locale?: components["schemas"]["LocaleEnum"];
         };
+        /**
+         * @description A ticket. `allowed_statuses` answers for the member who asked (serializer context
+         *     "member"); realtime frames, shared by many members, carry null.
+         */
         Ticket: {
             /** Format: uuid */
             readonly id: string;
@@ -2102,6 +2330,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** @description Statuses the requesting member may move this ticket to now (the server's workflow and their rights); null in realtime frames, which are not addressed to one member. */
+            readonly allowed_statuses: components["schemas"]["TicketStatusEnum"][] | null;
         };
         TicketAssignment: {
             /** Format: uuid */
@@ -2135,6 +2365,13 @@ export interface components {
             /** @default false */
             internal: boolean;
         };
+        TicketCounts: {
+            /** @description Tickets per status (every status, 0 when none). */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         TicketCreateRequest: {
             subject: string;
@@ -2157,6 +2394,10 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * @description A ticket. `allowed_statuses` answers for the member who asked (serializer context
+         *     "member"); realtime frames, shared by many members, carry null.
+         */
         TicketDetail: {
             /** Format: uuid */
             readonly id: string;
@@ -2185,6 +2426,8 @@ export interface components {
             readonly created_at: string;
             /** Format: date-time */
             readonly updated_at: string;
+            /** @description Statuses the requesting member may move this ticket to now (the server's workflow and their rights); null in realtime frames, which are not addressed to one member. */
+            readonly allowed_statuses: components["schemas"]["TicketStatusEnum"][] | null;
             readonly assignments: components["schemas"]["TicketAssignment"][];
         };
         TicketSla: {
@@ -2208,7 +2451,10 @@ export interface components {
             department?: string | null;
             /** Format: uuid */
             team?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description An agent; null unassigns the ticket (it stays in its unit, nobody holds it); left out, the team's round robin picks one when it auto-assigns.
+             */
             assignee?: string | null;
             reason: string;
         };
@@ -2273,6 +2519,16 @@ export interface components {
             /** @description HMAC-SHA256 key for signing visitor identifiers. */
             readonly identity_secret: string;
             readonly embed_code: string;
+            /**
+             * Format: uuid
+             * @description New conversations start in this department (null: none).
+             */
+            default_department?: string | null;
+            /**
+             * Format: uuid
+             * @description New conversations start with this team of the department (null: none).
+             */
+            default_team?: string | null;
             /** Format: date-time */
             readonly created_at: string;
         };
@@ -2280,6 +2536,10 @@ export interface components {
         WebChatCreateRequest: {
             name: string;
             settings?: components["schemas"]["WebChatSettingsRequest"];
+            /** Format: uuid */
+            default_department?: string | null;
+            /** Format: uuid */
+            default_team?: string | null;
         };
         /** @description Input serializer that refuses fields it does not know (typos must not pass silently). */
         WebChatSettingsRequest: {
@@ -2598,6 +2858,160 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    channels_accounts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    channels_accounts_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    channels_accounts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAccountUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3589,6 +4003,182 @@ export interface operations {
             };
         };
     };
+    contacts_identities_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IdentityInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contacts_identities_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+                identity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    contacts_identities_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                contact_id: string;
+                identity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedIdentityChangeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     contacts_merge_create: {
         parameters: {
             query?: never;
@@ -3659,6 +4249,8 @@ export interface operations {
             query?: {
                 account?: string;
                 channel?: "email" | "telegram" | "webchat" | "whatsapp";
+                /** @description Only this contact's conversations (within scope). */
+                contact?: string;
                 cursor?: string;
                 department?: string;
                 page_size?: number;
@@ -4720,6 +5312,331 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                page_size?: number;
+                /** @description Shortcut, title or body contains (ignores case and accents). */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuickReplyList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuickReplyInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReply"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                quick_reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReply"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                quick_reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                quick_reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedQuickReplyPatchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuickReply"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quick_replies_use_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                quick_reply_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6895,6 +7812,57 @@ export interface operations {
                 };
             };
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tickets_counts_retrieve: {
+        parameters: {
+            query?: {
+                assignee?: string;
+                department?: string;
+                priority?: string;
+                q?: string;
+                sla_state?: string;
+                status?: string;
+                team?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCounts"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

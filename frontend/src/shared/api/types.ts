@@ -1,492 +1,246 @@
-// Hand-written until the OpenAPI schema (/api/schema/) is generated into this folder.
-import type { Language } from '../i18n/languages';
+/**
+ * The web app's names for the API's shapes. The source of truth is `schema.d.ts`, generated from
+ * the backend's OpenAPI schema by `make api-types` (a backend test fails when it is stale): every
+ * type here is an alias over its components, so a serializer change surfaces as a type error at
+ * the call sites instead of drifting silently.
+ *
+ * `Rendered` and `WithServerDefaults` adapt the generator's conventions; `Refine` narrows the few
+ * fields the schema types more loosely than the server guarantees, each with the reason.
+ * `types.test-d.ts` checks that every alias stays assignable to its component and that none
+ * decays to `any`/`unknown`. Shapes the client makes up itself (optimistic messages, drafts) live
+ * next to their store, not here.
+ */
+import type { components } from './schema';
 
-export interface Tenant {
-  id: string;
-  slug: string;
-  name: string;
-}
+type Schemas = components['schemas'];
 
-export type RoleScopeType = 'department' | 'team';
+/**
+ * A response as the server renders it. DRF renders every field a serializer declares, but
+ * drf-spectacular marks a response property required only when it is read-only or required on
+ * input, so writable model fields with a default (`priority`, `tags`, `status`…) come out
+ * optional. This strips those `?`, through nested components too.
+ */
+export type Rendered<T> = T extends readonly (infer Item)[]
+  ? Rendered<Item>[]
+  : T extends object
+    ? { [K in keyof T]-?: Rendered<T[K]> }
+    : T;
 
-export interface Role {
-  id: string;
-  slug: string;
-  name: string;
-  scope_type: RoleScopeType | null;
-  scope_id: string | null;
-}
+/**
+ * A request body whose fields `K` have a server-side default. openapi-typescript types a field
+ * with a default as present (its `defaultNonNullable`, right for responses), yet a client may
+ * leave it out of a request.
+ */
+export type WithServerDefaults<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 
-export type MembershipStatus = 'invited' | 'active' | 'disabled';
+/**
+ * `T` with some fields narrowed where the schema is looser than what the server guarantees (a
+ * JSONField is `unknown`, a CharField without choices is `string`). The constraint accepts only
+ * fields `T` has and types assignable to the generated ones, so a refinement cannot contradict
+ * the schema.
+ */
+export type Refine<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : never }> = Omit<T, keyof R> & R;
 
-export interface Membership {
-  id: string;
-  tenant: Tenant;
-  display_name: string;
-  status: MembershipStatus;
-  roles: Role[];
-}
+// --- Shared enums (drf-spectacular renders model choices as named enums) -----------------------
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  preferred_language: Language;
-  memberships: Membership[];
-}
+export type Priority = Schemas['PriorityEnum'];
+export type ChannelKind = Schemas['ChannelKindEnum'];
+/** The kinds a connector can have (web chat accounts have their own endpoints). */
+export type ConnectorKind = Schemas['ConnectorCreateKindEnum'];
 
-export interface UserUpdate {
-  name?: string;
-  preferred_language?: Language;
-}
+// --- Users, workspaces, access (backend/atendo/core/api) ----------------------------------------
 
-export interface PublicConfig {
-  websocket_url: string;
-  signup_enabled: boolean;
-  languages: string[];
-}
+/** A workspace as a membership lists it; `TenantProfile` is the whole record. */
+export type Tenant = Rendered<Schemas['TenantSummary']>;
+export type RoleScopeType = Schemas['ScopeTypeEnum'];
+/** A role held by a member: tenant-wide (scope_type null) or in one department or team. */
+export type Role = Rendered<Schemas['RoleAssignment']>;
+export type MembershipStatus = Schemas['MemberStatusEnum'];
+/** Permissions granted in one department or team (on top of the tenant-wide ones). */
+export type ScopedPermissions = Rendered<Schemas['ScopedPermissions']>;
+/** What a member may do, as the server's access checks compute it (none while not active). */
+export type EffectivePermissions = Rendered<Schemas['EffectivePermissions']>;
+export type Membership = Rendered<Schemas['Membership']>;
+export type User = Rendered<Schemas['Me']>;
+export type UserUpdate = Schemas['PatchedMeUpdateRequest'];
+export type PublicConfig = Rendered<Schemas['ClientConfig']>;
 
-// --- Messaging (backend/atendo/messaging/serializers.py) -------------------------------------
-// Mirrors the OpenAPI components of the same names; every field is present in responses.
+// --- Messaging (backend/atendo/messaging) -------------------------------------------------------
 
-/** A cursor page as every list endpoint renders it. */
-export interface CursorPage<T> {
-  next: string | null;
-  previous: string | null;
+/** A cursor page as every list endpoint renders it (the schema has one `Paginated…List` each). */
+export interface CursorPage<T> extends Pick<Rendered<Schemas['PaginatedConversationList']>, 'next' | 'previous'> {
   results: T[];
 }
 
-export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
-export type ChannelKind = 'whatsapp' | 'telegram' | 'email' | 'webchat';
-export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export type ConversationStatus = Schemas['ConversationStatusEnum'];
+export type ConversationContact = Rendered<Schemas['ConversationContact']>;
+export type ConversationAssignee = Rendered<Schemas['ConversationAssignee']>;
+/** `kind` stays a string: connectors may add kinds before the web app knows them. */
+export type ConversationAccount = Rendered<Schemas['ConversationAccount']>;
 
-export interface ConversationContact {
-  id: string;
-  name: string;
-  avatar_url: string;
-}
-
-export interface ConversationAssignee {
-  id: string;
-  display_name: string;
-}
-
-export interface ConversationAccount {
-  id: string;
-  /** A ChannelKind; typed loosely because connectors may add kinds before the web app knows them. */
-  kind: string;
-  name: string;
-}
-
-export interface Conversation {
-  id: string;
-  status: ConversationStatus;
-  priority: Priority;
-  contact: ConversationContact;
-  assignee: ConversationAssignee | null;
-  account: ConversationAccount;
-  department_id: string | null;
-  team_id: string | null;
-  tags: string[];
-  last_message_preview: string;
-  last_message_at: string | null;
-  last_activity_at: string;
-  unread_count: number;
-  snoozed_until: string | null;
-  resolved_at: string | null;
-  /** The most urgent SLA of the conversation's open tickets ('' when none applies). */
-  sla_state: ConversationSlaState;
-  sla_due_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
+/**
+ * The most urgent SLA of the conversation's open tickets ('' when none applies). Refined: the
+ * model's `sla_state` is a CharField without choices, so the schema says `string`.
+ */
 export type ConversationSlaState = '' | 'ok' | 'warning' | 'breached' | 'paused';
 
-export type MessageDirection = 'in' | 'out';
-export type MessageKind = 'text' | 'media' | 'system' | 'note';
-export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
-export type ScanStatus = 'not_scanned' | 'pending' | 'clean' | 'infected';
+export type Conversation = Refine<Rendered<Schemas['Conversation']>, { sla_state: ConversationSlaState }>;
 
-export interface Attachment {
-  id: string;
-  name: string;
-  mime: string;
-  size: number;
-  scan_status: ScanStatus;
-  scan_signature: string;
-  /** Short-lived download URL; null until the antivirus clears the file. */
-  url: string | null;
-}
+export type MessageDirection = Schemas['DirectionEnum'];
+export type MessageKind = Schemas['MessageKindEnum'];
+export type DeliveryStatus = Schemas['DeliveryStatusEnum'];
+export type ScanStatus = Schemas['ScanStatusEnum'];
+/** `url` is a short-lived download URL; null until the antivirus clears the file. */
+export type Attachment = Rendered<Schemas['Attachment']>;
+export type MessageAuthor = Rendered<Schemas['MessageAuthor']>;
+/** `delivery_status` is null (or '') for inbound messages, notes and system events. */
+export type Message = Rendered<Schemas['Message']>;
+export type MessagePage = Rendered<Schemas['MessagePage']>;
+export type ConversationDetail = Refine<Rendered<Schemas['ConversationDetail']>, { sla_state: ConversationSlaState }>;
 
-export interface MessageAuthor {
-  id: string;
-  display_name: string;
-}
+export type AssignRequest = WithServerDefaults<Schemas['AssignRequest'], 'note'>;
+export type StatusRequest = Schemas['StatusRequest'];
 
-export interface Message {
-  id: string;
-  conversation_id: string;
-  client_id: string | null;
-  direction: MessageDirection;
-  kind: MessageKind;
-  author: MessageAuthor | null;
-  body: string;
-  /** null for inbound messages, notes and system events; '' is treated like null. */
-  delivery_status: DeliveryStatus | '' | null;
-  error_code: string;
-  error_message: string;
-  metadata: Record<string, unknown>;
-  attachments: Attachment[];
-  created_at: string;
-  sent_at: string | null;
-  delivered_at: string | null;
-  read_at: string | null;
-}
-
-export interface MessagePage {
-  results: Message[];
-  has_more: boolean;
-}
-
-export interface ConversationDetail extends Conversation {
-  messages: MessagePage;
-}
-
-export interface AssignRequest {
-  assignee?: string | null;
-  department?: string | null;
-  team?: string | null;
-  note?: string;
-}
-
-export interface StatusRequest {
-  status: ConversationStatus;
-  snoozed_until?: string | null;
-}
-
-// --- Organization (backend/atendo/organizations, core members) --------------------------------
-
-export interface Department {
-  id: string;
-  name: string;
-  description: string;
-  active: boolean;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  department: string;
-}
-
-export interface Member {
-  id: string;
-  user_id: string;
-  email: string;
-  display_name: string;
-  status: MembershipStatus;
-  roles: Role[];
-}
-
-// --- Tickets (backend/atendo/tickets/serializers.py, api.py) -----------------------------------
-
-export type TicketStatus = 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
-/** The ticket's SLA summary ('' when no policy applies). */
-export type TicketSlaState = '' | 'ok' | 'warning' | 'breached' | 'paused' | 'met';
-
-export interface TicketPerson {
-  id: string;
-  display_name: string;
-}
-
-export interface TicketNamed {
-  id: string;
-  name: string;
-}
-
-export interface Ticket {
-  id: string;
-  number: number;
-  subject: string;
-  description: string;
-  status: TicketStatus;
-  priority: Priority;
-  department: TicketNamed | null;
-  team: TicketNamed | null;
-  assignee: TicketPerson | null;
-  requester: TicketNamed | null;
-  conversation_id: string | null;
-  tags: string[];
-  custom_fields: Record<string, unknown>;
-  sla_state: TicketSlaState;
-  next_due_at: string | null;
-  first_responded_at: string | null;
-  solved_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface TicketAssignment {
-  id: string;
-  assignee: TicketPerson | null;
-  department_id: string | null;
-  team_id: string | null;
-  assigned_by: TicketPerson | null;
-  reason: string;
-  started_at: string;
-  ended_at: string | null;
-}
-
-export interface TicketDetail extends Ticket {
-  /** Oldest first; the open one has ended_at null. */
-  assignments: TicketAssignment[];
-}
-
-export interface TicketComment {
-  id: string;
-  author: TicketPerson | null;
-  by_requester: boolean;
-  internal: boolean;
-  system: boolean;
-  body: string;
-  created_at: string;
-}
-
-export type SlaTarget = 'first_response' | 'next_response' | 'resolution';
-export type SlaClockState = 'running' | 'paused' | 'met' | 'breached' | 'cancelled';
-
-export interface SlaClock {
-  target: SlaTarget;
-  state: SlaClockState;
-  target_seconds: number;
-  consumed_seconds: number;
-  running_since: string | null;
-  due_at: string | null;
-  warning_at: string | null;
-  warned: boolean;
-  breached: boolean;
-  /** Wall-clock seconds until due when the server answered (running clocks only). */
-  remaining_seconds: number | null;
-}
-
-export interface TicketSla {
-  policy: string | null;
-  state: TicketSlaState;
-  clocks: SlaClock[];
-}
-
-export interface TicketCreateRequest {
-  subject: string;
-  description?: string;
-  priority?: Priority;
-  department?: string | null;
-  team?: string | null;
-  assignee?: string | null;
-  requester?: string | null;
-  conversation?: string | null;
-  tags?: string[];
-}
-
-export interface TicketTransferRequest {
-  department?: string | null;
-  team?: string | null;
-  assignee?: string | null;
-  reason: string;
-}
-
-export interface TicketCommentRequest {
-  body: string;
-  internal: boolean;
-}
-
-// --- Settings (core tenants/domains/members/roles, organizations, connectors) ------------------
-
-/** The Tenant component of the OpenAPI schema (`Tenant` above is the summary in memberships). */
-export interface TenantProfile extends Tenant {
-  timezone: string;
-  locale: Language;
-  status: 'active' | 'suspended';
-  reopen_window_hours: number;
-  created_at: string;
-}
-
-export type TenantUpdate = Partial<Pick<TenantProfile, 'name' | 'timezone' | 'locale' | 'reopen_window_hours'>>;
-
-export interface DnsRecord {
-  type: string;
-  name: string;
-  value: string;
-}
-
-export interface TenantDomain {
-  id: string;
-  hostname: string;
-  is_verified: boolean;
-  is_primary: boolean;
-  /** The TXT record to publish before asking for verification. */
-  verification_record: DnsRecord;
-  verified_at: string | null;
-  created_at: string;
-}
-
-/** The Role component (a named permission set); `Role` above is a role held by a member. */
-export interface RoleDefinition {
-  id: string;
-  slug: string;
-  name: string;
-  description: string;
-  permissions: string[];
-  is_builtin: boolean;
-  created_at: string;
-}
-
-/** One role given to a member, tenant-wide (no scope) or in one department or team. */
-export interface RoleGrant {
-  role: string;
-  scope_type: RoleScopeType | null;
-  scope_id: string | null;
-}
-
-export interface MemberDetail extends Member {
-  joined_at: string | null;
-  created_at: string;
-}
-
-export interface MemberInvite {
-  email: string;
-  display_name: string;
-  roles: RoleGrant[];
-}
-
-export interface MemberUpdate {
-  display_name?: string;
-  status?: 'active' | 'disabled';
-  roles?: RoleGrant[];
-}
+// --- Organization (backend/atendo/organizations) ------------------------------------------------
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
-/** A business calendar: local `[start, end)` intervals per weekday ("24:00" ends at midnight). */
-export interface BusinessHours {
+/**
+ * A business calendar: local `[start, end)` intervals per weekday ("24:00" ends at midnight).
+ * Refined: `business_hours` is a JSONField (the schema says `unknown`); the server validates
+ * this shape (organizations/business_hours_input.py).
+ */
+export type BusinessHours = {
   timezone: string;
   weekly: Partial<Record<Weekday, [string, string][]>>;
   holidays?: string[];
-}
+};
 
-export interface DepartmentDetail extends Department {
-  business_hours: BusinessHours;
-  default_sla_policy: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Department = Refine<Rendered<Schemas['Department']>, { business_hours: BusinessHours }>;
+/** The same component as `Department` (the inbox and the settings once had different shapes). */
+export type DepartmentDetail = Department;
+export type DepartmentCreate = Refine<Schemas['DepartmentInputRequest'], { business_hours?: BusinessHours }>;
+export type DepartmentInput = Refine<Schemas['PatchedDepartmentPatchRequest'], { business_hours?: BusinessHours }>;
 
-export interface DepartmentInput {
-  name?: string;
-  description?: string;
-  business_hours?: BusinessHours;
-  default_sla_policy?: string | null;
-  active?: boolean;
-}
+export type TeamMember = Rendered<Schemas['TeamMemberOut']>;
+export type Team = Rendered<Schemas['Team']>;
+export type TeamDetail = Team;
+export type TeamCreate = Schemas['TeamInputRequest'];
+export type TeamInput = Schemas['PatchedTeamPatchRequest'];
 
-export interface TeamMember {
-  id: string;
-  display_name: string;
-}
+/** `Member` is the same component as `MemberDetail`. */
+export type Member = Rendered<Schemas['Member']>;
+export type MemberDetail = Member;
 
-export interface TeamDetail extends Team {
-  auto_assign: boolean;
-  max_open_per_agent: number;
-  members: TeamMember[];
-  created_at: string;
-}
+// --- Tickets (backend/atendo/tickets) -----------------------------------------------------------
 
-export interface TeamInput {
-  name?: string;
-  department?: string;
-  auto_assign?: boolean;
-  max_open_per_agent?: number;
-}
+export type TicketStatus = Schemas['TicketStatusEnum'];
+/**
+ * The ticket's SLA summary ('' when no policy applies). Refined: `Ticket.sla_state` is a CharField
+ * without choices and `TicketSla.state` a plain CharField, so the schema says `string`.
+ */
+export type TicketSlaState = '' | 'ok' | 'warning' | 'breached' | 'paused' | 'met';
+export type TicketPerson = Rendered<Schemas['Person']>;
+export type TicketNamed = Rendered<Schemas['Named']>;
 
-export interface SlaPolicy {
-  id: string;
-  name: string;
-  department: string | null;
-  /** '' applies to every priority. */
-  priority: Priority | '';
-  first_response_minutes: number | null;
-  next_response_minutes: number | null;
-  resolution_minutes: number | null;
-  /** true: targets count calendar time; false: the department's business hours. */
-  calendar_minutes: boolean;
-  warning_percent: number;
-  active: boolean;
-  created_at: string;
-}
+/** `custom_fields` is a JSONField (the schema says `unknown`): an object of custom values. */
+type TicketRefinements = { sla_state: TicketSlaState; custom_fields: Record<string, unknown> };
 
-export type SlaPolicyInput = Partial<Omit<SlaPolicy, 'id' | 'created_at'>>;
+/**
+ * `allowed_statuses`: where the signed-in member may move the ticket now; null in realtime
+ * frames, which are not addressed to one member.
+ */
+export type Ticket = Refine<Rendered<Schemas['Ticket']>, TicketRefinements>;
+/** A ticket with its assignments, oldest first (the open one has ended_at null). */
+export type TicketDetail = Refine<Rendered<Schemas['TicketDetail']>, TicketRefinements>;
 
-export type ChannelAccountStatus = 'pending' | 'active' | 'disabled' | 'error';
+/**
+ * GET /tickets/counts: tickets per status in the member's scope with the list's filters. Refined:
+ * the serializer's DictField has string keys; the server fills in every status.
+ */
+export type TicketCounts = Refine<Rendered<Schemas['TicketCounts']>, { counts: Record<TicketStatus, number> }>;
 
-export interface WebChatPrechatField {
-  name: string;
-  label: string;
-  type: 'text' | 'email' | 'tel';
-  required: boolean;
-}
+export type TicketAssignment = Rendered<Schemas['TicketAssignment']>;
+export type TicketComment = Rendered<Schemas['TicketComment']>;
+export type SlaTarget = Schemas['TargetEnum'];
+export type SlaClockState = Schemas['StateEnum'];
+/** `remaining_seconds`: wall-clock seconds until due when the server answered (running clocks). */
+export type SlaClock = Rendered<Schemas['SlaClock']>;
+export type TicketSla = Refine<Rendered<Schemas['TicketSla']>, { state: TicketSlaState }>;
 
-export interface WebChatSettings {
-  allowed_origins: string[];
-  primary_color: string;
-  greeting: string;
-  prechat_fields: WebChatPrechatField[];
-  require_identity: boolean;
-}
+export type TicketCreateRequest = WithServerDefaults<Schemas['TicketCreateRequest'], 'description' | 'priority'>;
+/** `assignee`: null unassigns; left out, the team's round robin may pick one. */
+export type TicketTransferRequest = Schemas['TicketTransferRequest'];
+export type TicketCommentRequest = WithServerDefaults<Schemas['TicketCommentInputRequest'], 'internal'>;
 
-export interface WebChatAccount {
-  id: string;
-  name: string;
-  status: ChannelAccountStatus;
-  widget_token: string;
-  settings: WebChatSettings;
-  /** HMAC-SHA256 key for signing visitor identifiers. */
-  identity_secret: string;
-  /** The `<script>` tag to paste into the site. */
-  embed_code: string;
-  created_at: string;
-}
+// --- Settings (core tenants/domains/members/roles, organizations, connectors) --------------------
 
-export interface WebChatUpdate {
-  name?: string;
-  settings?: Partial<WebChatSettings>;
-  status?: 'active' | 'disabled';
-  rotate_secret?: boolean;
-}
+/** The whole workspace record (`Tenant` above is the summary in memberships). */
+export type TenantProfile = Rendered<Schemas['Tenant']>;
+export type TenantUpdate = Schemas['PatchedTenantUpdateRequest'];
 
-export type ConnectorKind = 'whatsapp' | 'telegram' | 'email';
+export type DnsRecord = Rendered<Schemas['DnsRecord']>;
+/** `verification_record` is the TXT record to publish before asking for verification. */
+export type TenantDomain = Rendered<Schemas['Domain']>;
+export type DomainCreate = WithServerDefaults<Schemas['DomainCreateRequest'], 'is_primary'>;
 
-export interface ChannelConnector {
-  id: string;
-  kind: ConnectorKind;
-  name: string;
-  /** Where the provider posts events; '' for e-mail (fetched over IMAP). */
-  webhook_url: string;
-  /** Which credentials are set; their values are never returned. */
-  credential_keys: string[];
-  created_at: string;
-  updated_at: string;
-}
+/** A named permission set (the `Role` component); `Role` above is a role held by a member. */
+export type RoleDefinition = Rendered<Schemas['Role']>;
+/** One role given to a member, tenant-wide (no scope) or in one department or team. */
+export type RoleGrant = Schemas['RoleGrantInputRequest'];
+export type MemberInvite = WithServerDefaults<Schemas['MemberInviteRequest'], 'display_name'>;
+export type MemberUpdate = Schemas['PatchedMemberUpdateRequest'];
 
-export interface ChannelAccount {
-  id: string;
-  connector: string;
-  kind: ConnectorKind;
-  name: string;
-  external_id: string;
-  status: ChannelAccountStatus;
-  /** The provider's reason when activation failed. */
-  last_error: string;
-  default_department: string | null;
-  default_team: string | null;
-  created_at: string;
-}
+/**
+ * Refined: the model's `priority` is a CharField without choices, so the schema says `string`;
+ * the input serializer accepts only a priority or '' (every priority).
+ */
+export type SlaPolicy = Refine<Rendered<Schemas['SlaPolicy']>, { priority: Priority | '' }>;
+export type SlaPolicyCreate = Schemas['SlaPolicyInputRequest'];
+export type SlaPolicyInput = Schemas['PatchedSlaPolicyInputRequest'];
+
+export type ChannelAccountStatus = Schemas['ChannelAccountStatusEnum'];
+export type WebChatPrechatField = Schemas['PrechatFieldRequest'];
+/**
+ * Refined: `WebChatAccount.settings` is a JSONField (the schema says `unknown`); the server stores
+ * what `WebChatSettingsRequest` validated, every key filled in.
+ */
+export type WebChatSettings = Rendered<Schemas['WebChatSettingsRequest']>;
+/** `identity_secret` signs visitor identifiers (HMAC-SHA256); `embed_code` is the `<script>` tag. */
+export type WebChatAccount = Refine<Rendered<Schemas['WebChatAccount']>, { settings: WebChatSettings }>;
+export type WebChatCreate = Schemas['WebChatCreateRequest'];
+export type WebChatUpdate = WithServerDefaults<Schemas['PatchedWebChatUpdateRequest'], 'rotate_secret'>;
+
+/**
+ * Refined: `kind` uses the model's ChannelKind choices, but the connector and account endpoints
+ * leave web chat out (it has its own), so only connector kinds come back.
+ */
+type ConnectorKindRefinement = { kind: ConnectorKind };
+/** `webhook_url` is '' for e-mail (fetched over IMAP); `credential_keys` never carry values. */
+export type ChannelConnector = Refine<Rendered<Schemas['Connector']>, ConnectorKindRefinement>;
+export type ConnectorCreate = Schemas['ConnectorCreateRequest'];
+export type ConnectorUpdate = Schemas['PatchedConnectorUpdateRequest'];
+/** `last_error` is the provider's reason when activation failed. */
+export type ChannelAccount = Refine<Rendered<Schemas['Account']>, ConnectorKindRefinement>;
+export type AccountCreate = Schemas['AccountCreateRequest'];
+export type ChannelAccountUpdate = Schemas['PatchedAccountUpdateRequest'];
+
+// --- Contacts (backend/atendo/contacts) ---------------------------------------------------------
+
+export type IdentityKind = Schemas['IdentityKindEnum'];
+/** How a contact is recognised on a channel; values are normalised (E.164 phones, lower-case e-mails). */
+export type ContactIdentity = Rendered<Schemas['ContactIdentity']>;
+/**
+ * Flat custom attributes: names up to 64 characters, scalar values. Refined: `custom_attributes`
+ * is a JSONField (the schema says `unknown`); the input serializer enforces this shape.
+ */
+export type ContactAttributes = Record<string, string | number | boolean | null>;
+export type Contact = Refine<Rendered<Schemas['Contact']>, { custom_attributes: ContactAttributes }>;
+export type ContactUpdate = Refine<Schemas['PatchedContactFieldsRequest'], { custom_attributes?: ContactAttributes }>;
+
+// --- Quick replies (backend/atendo/knowledge) ---------------------------------------------------
+
+/** `body` may hold placeholders ({{contact.name}}…) the composer fills in. */
+export type QuickReply = Rendered<Schemas['QuickReply']>;
+export type QuickReplyCreate = Schemas['QuickReplyInputRequest'];
+export type QuickReplyInput = Schemas['PatchedQuickReplyPatchRequest'];
