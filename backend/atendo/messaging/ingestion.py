@@ -31,6 +31,7 @@ from django.db import DatabaseError, connection, transaction
 from atendo.connectors.adapters import get_adapter
 from atendo.connectors.adapters.base import AdapterError, InboundMessage, StatusUpdate
 from atendo.connectors.models import ChannelAccount, ChannelConnector
+from atendo.connectors.selectors import ingestion_routes
 from atendo.connectors.services import (
     ClaimedEvent,
     inbound_event_dead_letter,
@@ -243,17 +244,7 @@ class _Batch:
     # Phase 1, under the claim-order lock: parse, resolve accounts and contacts, lock contacts,
     # find or open the conversations.
     def prepare(self) -> None:
-        connectors = {
-            c.id: c for c in ChannelConnector.objects.unscoped().filter(id__in={e.connector_id for e in self.events})
-        }
-        accounts: dict[UUID, list[ChannelAccount]] = {}
-        for account in (
-            ChannelAccount.objects.unscoped()
-            .filter(connector_id__in=list(connectors), deleted_at__isnull=True)  # deleted: kept for history only
-            .select_related("tenant")
-            .order_by("created_at")
-        ):
-            accounts.setdefault(account.connector_id, []).append(account)
+        connectors, accounts = ingestion_routes({e.connector_id for e in self.events})  # cached per process
         for event in self.events:
             connector = connectors.get(event.connector_id)
             if connector is None:
@@ -473,7 +464,7 @@ class _ClaimOrder:
                 logger.warning("could not release the claim-order lock", exc_info=True)
                 # Connections outlive tasks (atendo.config.celery): end the session, and the lock
                 # with it, or every other worker would wait for it forever.
-                pass  # LATPROBE
+                connection.close()
 
     def __exit__(self, *exc: object) -> None:
         self.release()
