@@ -68,10 +68,23 @@ INSTALLED_APPS = [
     "atendo.knowledge",
 ]
 
+# Origins of the web app packaged as a native app (Capacitor: capacitor://localhost on iOS,
+# http://localhost on Android) that may call the API from another origin. The browser app is
+# served by this backend (same origin) and needs none. Bearer tokens, never cookies, so no
+# credentials are allowed cross-origin.
+NATIVE_APP_ORIGINS: list[str] = env.list("NATIVE_APP_ORIGINS", default=[])
+INSTALLED_APPS.append("corsheaders")
+CORS_ALLOWED_ORIGINS = NATIVE_APP_ORIGINS
+# The Web Chat widget's endpoints answer CORS themselves, per account (any site may embed it).
+CORS_URLS_REGEX = r"^/api/v1/(?!widget/)"
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "authorization", "content-type", "x-tenant")
+CORS_PREFLIGHT_MAX_AGE = 600
+
 # Signed webhook POSTs are answered before this stack (atendo.config.wsgi): a middleware that must
 # see them needs its counterpart in atendo.connectors.webhooks.WebhookFastPath.
 MIDDLEWARE = [
     "atendo.core.tenancy.HostValidationMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,6 +273,9 @@ CELERY_TIMEZONE = "UTC"
 # are kept instead; atendo.config.celery closes them per CONN_MAX_AGE / health check like Django
 # does around requests.
 CELERY_DB_REUSE_MAX = 1000
+# Connectors and accounts the ingestion worker keeps per process (atendo.connectors.selectors);
+# another process's change to them is seen within this many seconds. 0: read them every batch.
+INGESTION_ROUTES_CACHE_SECONDS: float = env.float("INGESTION_ROUTES_CACHE_SECONDS", default=5.0)
 
 # --- E-mail ------------------------------------------------------------------------------
 EMAIL_HOST: str = env.str("EMAIL_HOST", default="")

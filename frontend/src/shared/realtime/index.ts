@@ -23,7 +23,12 @@ async function resolveToken(forceRefresh: boolean): Promise<string | null> {
 
 /** The app's one realtime client, bound to the signed-in session and the server config. */
 export const realtime = new RealtimeClient({
-  resolveBaseUrl: async () => websocketBase((await useConfigStore.getState().load())?.websocket_url, window.location),
+  resolveBaseUrl: async () =>
+    websocketBase(
+      (await useConfigStore.getState().load())?.websocket_url,
+      // A native build talks to the backend at VITE_API_URL, not to the page's own origin.
+      import.meta.env.VITE_API_URL ? new URL(import.meta.env.VITE_API_URL) : window.location,
+    ),
   resolveToken,
   currentTenant: () => selectCurrentMembership(useAuthStore.getState())?.tenant ?? null,
 });
