@@ -26,7 +26,7 @@ export function ConversationSla({ conversation }: { conversation: Pick<Conversat
     ? t('list.sla.dueAt', { when: formatDateTime(conversation.sla_due_at, i18n.language) })
     : undefined;
   return (
-    <span className={`atendo-conv-sla is-${look}`} data-testid="conversation-sla" data-look={look} title={title}>
+    <span className={`atendo-sla-chip is-${look}`} data-testid="conversation-sla" data-look={look} title={title}>
       {label}
     </span>
   );

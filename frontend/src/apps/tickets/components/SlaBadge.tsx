@@ -17,7 +17,7 @@ export function SlaBadge({ ticket }: { ticket: Pick<Ticket, 'sla_state' | 'next_
   else label = t(`sla.look.${look}`);
   const due = ticket.next_due_at ? t('sla.dueAt', { when: formatDateTime(ticket.next_due_at, i18n.language) }) : undefined;
   return (
-    <span className={`atendo-tk-sla is-${look}`} data-testid="sla-badge" data-look={look} title={due}>
+    <span className={`atendo-sla-chip is-${look}`} data-testid="sla-badge" data-look={look} title={due}>
       {label}
     </span>
   );

@@ -44,7 +44,7 @@ export function SlaTimers({ sla, readAt }: SlaTimersProps) {
           return (
             <li key={clock.target} className={`atendo-tk-timer is-${look}`} data-testid="sla-timer" data-target={clock.target} data-look={look}>
               <span className="atendo-tk-timer-target">{t(`sla.target.${clock.target}`)}</span>
-              <span className={`atendo-tk-sla is-${look}`}>{t(`sla.look.${look}`)}</span>
+              <span className={`atendo-sla-chip is-${look}`}>{t(`sla.look.${look}`)}</span>
               {value && (
                 <span className="atendo-tk-timer-value" data-testid="sla-timer-value">
                   {value}
