@@ -34,8 +34,9 @@ BIN_DIR = Path(sys.executable).parent  # the virtualenv's bin/, not resolved on 
 CELERY_APP = "atendo.config.celery:app"
 CELERY_QUEUES = "default,webhooks,automations,analytics"
 DEMO_LOGINS = ("owner@demo.atendo.local", "agent@demo.atendo.local")
-E2E_DATABASE = "atendo_e2e"
-E2E_REDIS_DB = 1
+# Overridable, so that two e2e runs sharing one PostgreSQL or Redis server do not collide.
+E2E_DATABASE = os.environ.get("E2E_DATABASE") or "atendo_e2e"
+E2E_REDIS_DB = int(os.environ.get("E2E_REDIS_DB") or 1)
 
 
 class Stop(Exception):
@@ -364,6 +365,7 @@ def cmd_e2e(argv: Sequence[str]) -> int:
     services = Services(var)
     supervisor: Supervisor | None = None
     log_path = e2e_var / "servers.log"
+    report_path = e2e_var / "failures.txt"
     with _sigterm_unwinds():
         try:
             shutil.rmtree(mail_dir, ignore_errors=True)
@@ -382,6 +384,9 @@ def cmd_e2e(argv: Sequence[str]) -> int:
                 ws_port = free_port()
             # Browser tests run with DEBUG on; benchmarks ask for production mode (E2E_DEBUG=false).
             env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+            # Every browser spec signs in by e-mail and a failed spec is retried once: the
+            # per-address limit (5 per 15 min, tested in the backend) would refuse the last ones.
+            env.setdefault("MAGIC_LINK_RATE_PER_EMAIL", "50")
             env.update(
                 {
                     "DEBUG": os.environ.get("E2E_DEBUG", "true"),
@@ -411,12 +416,18 @@ def cmd_e2e(argv: Sequence[str]) -> int:
                     "E2E_BASE_URL": env["APP_URL"],
                     "E2E_WS_URL": env["WEBSOCKET_URL"],
                     "E2E_MAIL_DIR": str(mail_dir),
+                    "E2E_REPORT": str(report_path),
                 }
             )
+            report_path.unlink(missing_ok=True)
             code = _run_foreground(argv, cmd_env, Path.cwd())
             if code != 0:
                 say(f"{argv[0]} exited with code {code}; last server log lines ({log_path}):")
                 _print_tail(log_path)
+                # Last, so that a truncated CI log still names what failed.
+                if report_path.exists():
+                    say("failed:")
+                    _print_tail(report_path, lines=40)
             return code
         except subprocess.CalledProcessError as error:
             say(f"error: {' '.join(map(str, error.cmd))} failed with code {error.returncode}")
