@@ -1,20 +1,6 @@
-import {
-  IonButton,
-  IonButtons,
-  IonContent,
-  IonHeader,
-  IonItem,
-  IonLabel,
-  IonList,
-  IonModal,
-  IonText,
-  IonTitle,
-  IonToolbar,
-} from '@ionic/react';
-import { useState } from 'react';
+import { IonButton, IonButtons, IonContent, IonHeader, IonItem, IonLabel, IonModal, IonTitle, IonToolbar } from '@ionic/react';
 import { useTranslation } from 'react-i18next';
-import { useDirectoryStore } from '../store/directoryStore';
-import { Avatar } from './Avatar';
+import { MemberPicker } from '../../../shared/members/MemberPicker';
 
 interface AssignModalProps {
   isOpen: boolean;
@@ -26,14 +12,6 @@ interface AssignModalProps {
 /** Pick an agent (or nobody) for the conversation. */
 export function AssignModal({ isOpen, currentAssigneeId, onAssign, onClose }: AssignModalProps) {
   const { t } = useTranslation('inbox');
-  const members = useDirectoryStore((s) => s.members);
-  const denied = useDirectoryStore((s) => s.membersDenied);
-  const [query, setQuery] = useState('');
-  const q = query.trim().toLowerCase();
-  const shown = members.filter(
-    (m) => !q || m.display_name.toLowerCase().includes(q) || m.email.toLowerCase().includes(q),
-  );
-
   return (
     <IonModal isOpen={isOpen} onDidDismiss={onClose} data-testid="assign-modal">
       <IonHeader>
@@ -45,46 +23,19 @@ export function AssignModal({ isOpen, currentAssigneeId, onAssign, onClose }: As
         </IonToolbar>
       </IonHeader>
       <IonContent>
-        <div className="ion-padding-horizontal ion-padding-top">
-          <input
-            type="search"
-            className="atendo-search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder={t('actions.searchAgent')}
-            aria-label={t('actions.searchAgent')}
-          />
-        </div>
-        {denied && (
-          <IonText color="medium">
-            <p className="ion-padding-horizontal">{t('actions.membersDenied')}</p>
-          </IonText>
-        )}
-        <IonList>
-          {currentAssigneeId && (
-            <IonItem button detail={false} onClick={() => onAssign(null)} data-testid="assign-nobody">
-              <IonLabel>{t('actions.unassign')}</IonLabel>
-            </IonItem>
-          )}
-          {shown.map((member) => (
-            <IonItem
-              key={member.id}
-              button
-              detail={false}
-              disabled={member.id === currentAssigneeId}
-              onClick={() => onAssign(member.id)}
-              data-testid="assign-member"
-            >
-              <span slot="start">
-                <Avatar id={member.id} name={member.display_name || member.email} size="small" />
-              </span>
-              <IonLabel>
-                <h3>{member.display_name || member.email}</h3>
-                <p>{member.email}</p>
-              </IonLabel>
-            </IonItem>
-          ))}
-        </IonList>
+        <MemberPicker
+          currentId={currentAssigneeId}
+          onPick={(member) => onAssign(member.id)}
+          searchLabel={t('actions.searchAgent')}
+          deniedText={t('actions.membersDenied')}
+          leadingItem={
+            currentAssigneeId && (
+              <IonItem button detail={false} onClick={() => onAssign(null)} data-testid="assign-nobody">
+                <IonLabel>{t('actions.unassign')}</IonLabel>
+              </IonItem>
+            )
+          }
+        />
       </IonContent>
     </IonModal>
   );

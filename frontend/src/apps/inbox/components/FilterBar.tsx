@@ -1,9 +1,8 @@
-import { IonButton, IonIcon, IonInput, IonSelect, IonSelectOption } from '@ionic/react';
-import { funnelOutline } from 'ionicons/icons';
+import { IonInput, IonSelect, IonSelectOption } from '@ionic/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MoreFiltersButton, UnitFilterSelects } from '../../../shared/filters/FilterControls';
 import { CHANNELS, type ChannelFilter, type InboxView, type StatusFilter } from '../filters';
-import { useDirectoryStore } from '../store/directoryStore';
 import { useConversationListStore } from '../store/listStore';
 import { SearchInput } from './SearchInput';
 import { SegmentedControl } from './SegmentedControl';
@@ -17,11 +16,8 @@ export function FilterBar() {
   const { t } = useTranslation('inbox');
   const filters = useConversationListStore((s) => s.filters);
   const setFilters = useConversationListStore((s) => s.setFilters);
-  const departments = useDirectoryStore((s) => s.departments);
-  const teams = useDirectoryStore((s) => s.teams);
   const extraCount = [filters.channel, filters.department, filters.team, filters.tag].filter(Boolean).length;
   const [expanded, setExpanded] = useState(extraCount > 0);
-  const teamsShown = filters.department ? teams.filter((team) => team.department === filters.department) : teams;
 
   return (
     <div className="atendo-filters" data-testid="inbox-filters">
@@ -52,16 +48,12 @@ export function FilterBar() {
             </IonSelectOption>
           ))}
         </IonSelect>
-        <IonButton
-          fill={expanded ? 'solid' : 'clear'}
-          size="small"
-          onClick={() => setExpanded(!expanded)}
-          aria-expanded={expanded}
+        <MoreFiltersButton
+          expanded={expanded}
+          onToggle={() => setExpanded(!expanded)}
+          label={extraCount > 0 ? t('filters.moreActive', { count: extraCount }) : t('filters.more')}
           data-testid="filters-more"
-        >
-          <IonIcon slot="start" icon={funnelOutline} aria-hidden="true" />
-          {extraCount > 0 ? t('filters.moreActive', { count: extraCount }) : t('filters.more')}
-        </IonButton>
+        />
       </div>
       {expanded && (
         <div className="atendo-filters-extra">
@@ -79,34 +71,12 @@ export function FilterBar() {
               </IonSelectOption>
             ))}
           </IonSelect>
-          <IonSelect
-            label={t('filters.department')}
-            labelPlacement="stacked"
-            interface="popover"
-            value={filters.department}
-            onIonChange={(e) => void setFilters({ department: String(e.detail.value ?? ''), team: '' })}
-          >
-            <IonSelectOption value="">{t('filters.any')}</IonSelectOption>
-            {departments.map((d) => (
-              <IonSelectOption key={d.id} value={d.id}>
-                {d.name}
-              </IonSelectOption>
-            ))}
-          </IonSelect>
-          <IonSelect
-            label={t('filters.team')}
-            labelPlacement="stacked"
-            interface="popover"
-            value={filters.team}
-            onIonChange={(e) => void setFilters({ team: String(e.detail.value ?? '') })}
-          >
-            <IonSelectOption value="">{t('filters.any')}</IonSelectOption>
-            {teamsShown.map((team) => (
-              <IonSelectOption key={team.id} value={team.id}>
-                {team.name}
-              </IonSelectOption>
-            ))}
-          </IonSelect>
+          <UnitFilterSelects
+            department={filters.department}
+            team={filters.team}
+            onChange={(change) => void setFilters(change)}
+            labels={{ department: t('filters.department'), team: t('filters.team'), any: t('filters.any') }}
+          />
           <IonInput
             label={t('filters.tag')}
             labelPlacement="stacked"

@@ -1,21 +1,8 @@
-import {
-  IonButton,
-  IonButtons,
-  IonContent,
-  IonHeader,
-  IonItem,
-  IonLabel,
-  IonList,
-  IonModal,
-  IonText,
-  IonTitle,
-  IonToolbar,
-} from '@ionic/react';
+import { IonButton, IonButtons, IonContent, IonHeader, IonModal, IonTitle, IonToolbar } from '@ionic/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../../shared/i18n/errors';
-import { Avatar } from '../../inbox/components/Avatar';
-import { useDirectoryStore } from '../../inbox/store/directoryStore';
+import { MemberPicker } from '../../../shared/members/MemberPicker';
 
 interface AssignModalProps {
   isOpen: boolean;
@@ -27,26 +14,13 @@ interface AssignModalProps {
   onClose: () => void;
 }
 
-/** Pick the agent who holds the ticket (within its current unit). */
+/** Pick the agent who holds the ticket (within its current unit), with an optional note. */
 export function AssignModal({ isOpen, busy, error, currentAssigneeId, onAssign, onClose }: AssignModalProps) {
   const { t } = useTranslation('tickets');
-  const members = useDirectoryStore((s) => s.members);
-  const denied = useDirectoryStore((s) => s.membersDenied);
-  const [query, setQuery] = useState('');
   const [note, setNote] = useState('');
-  const q = query.trim().toLowerCase();
-  const shown = members.filter((m) => !q || m.display_name.toLowerCase().includes(q) || m.email.toLowerCase().includes(q));
 
   return (
-    <IonModal
-      isOpen={isOpen}
-      onWillPresent={() => {
-        setQuery('');
-        setNote('');
-      }}
-      onDidDismiss={onClose}
-      data-testid="ticket-assign-modal"
-    >
+    <IonModal isOpen={isOpen} onWillPresent={() => setNote('')} onDidDismiss={onClose} data-testid="ticket-assign-modal">
       <IonHeader>
         <IonToolbar>
           <IonTitle>{t('assign.title')}</IonTitle>
@@ -56,50 +30,23 @@ export function AssignModal({ isOpen, busy, error, currentAssigneeId, onAssign, 
         </IonToolbar>
       </IonHeader>
       <IonContent>
-        <div className="ion-padding-horizontal ion-padding-top">
-          <input
-            type="search"
-            className="atendo-search"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            placeholder={t('assign.search')}
-            aria-label={t('assign.search')}
-          />
-        </div>
-        <label className="atendo-field">
-          <span>{t('assign.note')}</span>
-          <textarea value={note} rows={2} maxLength={2000} onChange={(e) => setNote(e.target.value)} data-testid="assign-note" />
-        </label>
-        {denied && (
-          <IonText color="medium">
-            <p className="ion-padding-horizontal">{t('assign.membersDenied')}</p>
-          </IonText>
-        )}
-        {error !== null && (
-          <p className="atendo-tk-error ion-padding-horizontal" role="alert">
-            {describeError(t, error)}
-          </p>
-        )}
-        <IonList>
-          {shown.map((member) => (
-            <IonItem
-              key={member.id}
-              button
-              detail={false}
-              disabled={busy || member.id === currentAssigneeId}
-              onClick={() => onAssign(member.id, note.trim())}
-              data-testid="assign-member"
-            >
-              <span slot="start">
-                <Avatar id={member.id} name={member.display_name || member.email} size="small" />
-              </span>
-              <IonLabel>
-                <h3>{member.display_name || member.email}</h3>
-                <p>{member.email}</p>
-              </IonLabel>
-            </IonItem>
-          ))}
-        </IonList>
+        <MemberPicker
+          currentId={currentAssigneeId}
+          disabled={busy}
+          onPick={(member) => onAssign(member.id, note.trim())}
+          searchLabel={t('assign.search')}
+          deniedText={t('assign.membersDenied')}
+        >
+          <label className="atendo-field">
+            <span>{t('assign.note')}</span>
+            <textarea value={note} rows={2} maxLength={2000} onChange={(e) => setNote(e.target.value)} data-testid="assign-note" />
+          </label>
+          {error !== null && (
+            <p className="atendo-tk-error ion-padding-horizontal" role="alert">
+              {describeError(t, error)}
+            </p>
+          )}
+        </MemberPicker>
       </IonContent>
     </IonModal>
   );

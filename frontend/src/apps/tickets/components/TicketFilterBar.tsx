@@ -1,8 +1,9 @@
 import { IonButton, IonIcon, IonSelect, IonSelectOption } from '@ionic/react';
-import { addOutline, funnelOutline, gridOutline, listOutline } from 'ionicons/icons';
+import { addOutline, gridOutline, listOutline } from 'ionicons/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Priority, TicketSlaState } from '../../../shared/api/types';
+import { MoreFiltersButton, UnitFilterSelects } from '../../../shared/filters/FilterControls';
 import { SearchInput } from '../../inbox/components/SearchInput';
 import { SegmentedControl } from '../../inbox/components/SegmentedControl';
 import { useDirectoryStore } from '../../inbox/store/directoryStore';
@@ -19,12 +20,9 @@ export function TicketFilterBar({ onCreate }: { onCreate: () => void }) {
   const view = useTicketsStore((s) => s.view);
   const setFilters = useTicketsStore((s) => s.setFilters);
   const setView = useTicketsStore((s) => s.setView);
-  const departments = useDirectoryStore((s) => s.departments);
-  const teams = useDirectoryStore((s) => s.teams);
   const members = useDirectoryStore((s) => s.members);
   const extraCount = [filters.priority, filters.department, filters.team, filters.sla].filter(Boolean).length;
   const [expanded, setExpanded] = useState(extraCount > 0);
-  const teamsShown = filters.department ? teams.filter((team) => team.department === filters.department) : teams;
   const assigneeKnown = ['', 'me', 'none'].includes(filters.assignee) || members.some((m) => m.id === filters.assignee);
 
   return (
@@ -84,16 +82,12 @@ export function TicketFilterBar({ onCreate }: { onCreate: () => void }) {
             ))}
           </IonSelect>
         )}
-        <IonButton
-          fill={expanded ? 'solid' : 'clear'}
-          size="small"
-          onClick={() => setExpanded(!expanded)}
-          aria-expanded={expanded}
+        <MoreFiltersButton
+          expanded={expanded}
+          onToggle={() => setExpanded(!expanded)}
+          label={extraCount > 0 ? t('filters.moreActive', { count: extraCount }) : t('filters.more')}
           data-testid="ticket-filters-more"
-        >
-          <IonIcon slot="start" icon={funnelOutline} aria-hidden="true" />
-          {extraCount > 0 ? t('filters.moreActive', { count: extraCount }) : t('filters.more')}
-        </IonButton>
+        />
       </div>
       {expanded && (
         <div className="atendo-filters-extra">
@@ -127,36 +121,13 @@ export function TicketFilterBar({ onCreate }: { onCreate: () => void }) {
               </IonSelectOption>
             ))}
           </IonSelect>
-          <IonSelect
-            label={t('fields.department')}
-            labelPlacement="stacked"
-            interface="popover"
-            value={filters.department}
-            onIonChange={(e) => void setFilters({ department: String(e.detail.value ?? ''), team: '' })}
-            data-testid="filter-department"
-          >
-            <IonSelectOption value="">{t('filters.any')}</IonSelectOption>
-            {departments.map((d) => (
-              <IonSelectOption key={d.id} value={d.id}>
-                {d.name}
-              </IonSelectOption>
-            ))}
-          </IonSelect>
-          <IonSelect
-            label={t('fields.team')}
-            labelPlacement="stacked"
-            interface="popover"
-            value={filters.team}
-            onIonChange={(e) => void setFilters({ team: String(e.detail.value ?? '') })}
-            data-testid="filter-team"
-          >
-            <IonSelectOption value="">{t('filters.any')}</IonSelectOption>
-            {teamsShown.map((team) => (
-              <IonSelectOption key={team.id} value={team.id}>
-                {team.name}
-              </IonSelectOption>
-            ))}
-          </IonSelect>
+          <UnitFilterSelects
+            department={filters.department}
+            team={filters.team}
+            onChange={(change) => void setFilters(change)}
+            labels={{ department: t('fields.department'), team: t('fields.team'), any: t('filters.any') }}
+            testIds={{ department: 'filter-department', team: 'filter-team' }}
+          />
         </div>
       )}
     </div>
