@@ -80,7 +80,7 @@ describe('localMessage with a file', () => {
     expect(localMessage('c1', '', 'Maria', T0, file)).toMatchObject({
       kind: 'media',
       progress: 0,
-      attachments: [{ name: 'a.txt', size: 3, mime: 'text/plain', url: '' }],
+      attachments: [{ name: 'a.txt', size: 3, mime: 'text/plain', url: null, scan_status: 'pending' }],
     });
   });
 });

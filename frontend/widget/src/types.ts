@@ -1,52 +1,33 @@
 // Shapes of the Web Chat widget API (see the contract in widget/README.md).
+// The REST shapes are aliases over the backend's generated OpenAPI schema (`make api-types`; a
+// backend test fails when it is stale), so a serializer change shows up here as a type error.
+// Only the websocket frames and what the widget makes up itself are written by hand.
+import type { components } from '../../src/shared/api/schema';
+import type { Refine, Rendered } from '../../src/shared/api/types';
 
-export interface PrechatField {
-  name: string;
-  label: string;
-  type: 'text' | 'email' | 'tel';
-  required: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface WidgetServerConfig {
-  name: string;
-  greeting: string;
-  primary_color: string;
-  prechat_fields: PrechatField[];
-  /** Base like "ws://127.0.0.1:8001"; "" = same origin as apiBase. */
-  websocket_url: string;
-  max_upload_bytes: number;
-}
+/** `type` is a free CharField in the schema; the account settings only accept these. */
+export type PrechatField = Refine<Rendered<Schemas['PrechatFieldOut']>, { type: 'text' | 'email' | 'tel' }>;
 
-export interface Session {
-  session_token: string;
-  contact: { name: string };
-  conversation_id: string | null;
-}
+/** `websocket_url`: a base like "ws://127.0.0.1:8001"; "" = same origin as apiBase. */
+export type WidgetServerConfig = Refine<Rendered<Schemas['WidgetConfig']>, { prechat_fields: PrechatField[] }>;
 
-export interface Attachment {
-  id: string;
-  name: string;
-  mime: string;
-  size: number;
-  url: string;
-}
+export type Session = Rendered<Schemas['Session']>;
 
-export interface Message {
-  id: string;
-  client_id: string | null;
-  /** "in" = from the visitor, "out" = from the agent/bot. */
-  direction: 'in' | 'out';
-  kind: 'text' | 'media' | 'system';
-  body: string;
-  author_name: string;
-  created_at: string;
-  attachments: Attachment[];
-}
+/** `url` is null while the antivirus has not cleared the file (and for an infected one). */
+export type Attachment = Rendered<Schemas['Attachment']>;
 
-export interface MessagePage {
-  results: Message[];
-  has_more: boolean;
-}
+/**
+ * "in" = from the visitor, "out" = from the agent or a bot. The visitor's API never lists
+ * private notes (`for_visitor`), hence the narrower kind.
+ */
+export type Message = Refine<
+  Rendered<Schemas['VisitorMessage']>,
+  { kind: Exclude<Schemas['MessageKindEnum'], 'note'>; attachments: Attachment[] }
+>;
+
+export type MessagePage = Refine<Rendered<Schemas['VisitorHistory']>, { results: Message[] }>;
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 
