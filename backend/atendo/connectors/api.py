@@ -148,6 +148,17 @@ class WebChatAccountDetailApi(ApiView):
         )
         return Response(WebChatAccountSerializer(account).data)
 
+    @extend_schema(
+        responses={204: None},
+        description="Only a switched-off web chat (409 `account_active` otherwise); its widget token stops "
+        "working. Conversations keep their history: a web chat they point at is kept hidden, one that never "
+        "received anything is removed.",
+    )
+    def delete(self, request: Request, account_id: UUID) -> Response:
+        account = selectors.get_webchat_account_for(tenant=self.tenant, account_id=account_id)
+        services.account_delete(tenant=self.tenant, actor=self.member, account=account, context=self.context())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class ConnectorSerializer(serializers.ModelSerializer):
     webhook_url = serializers.SerializerMethodField()

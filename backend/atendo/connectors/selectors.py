@@ -15,7 +15,8 @@ from atendo.core.models import Tenant
 
 
 def webchat_account_list(*, tenant: Tenant) -> QuerySet[ChannelAccount]:
-    return ChannelAccount.objects.for_tenant(tenant).filter(kind=ChannelKind.WEBCHAT)
+    """The tenant's web chats, deleted ones left out."""
+    return ChannelAccount.objects.for_tenant(tenant).filter(kind=ChannelKind.WEBCHAT, deleted_at__isnull=True)
 
 
 def get_webchat_account_for(*, tenant: Tenant, account_id: UUID) -> ChannelAccount:
@@ -29,7 +30,7 @@ def webchat_account_by_token(token: str) -> ChannelAccount | None:
     """Public lookup by widget token (cross-tenant by nature: the token names the tenant)."""
     return (
         ChannelAccount.objects.unscoped()
-        .filter(kind=ChannelKind.WEBCHAT, external_id=token[:200], tenant__status="active")
+        .filter(kind=ChannelKind.WEBCHAT, external_id=token[:200], tenant__status="active", deleted_at__isnull=True)
         .select_related("tenant")
         .first()
     )

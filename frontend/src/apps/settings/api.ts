@@ -91,6 +91,7 @@ export const createWebChat = (input: WebChatCreate) =>
   api.post<WebChatAccount>('/api/v1/channels/webchat', input);
 export const updateWebChat = (id: string, changes: WebChatUpdate) =>
   api.patch<WebChatAccount>(`/api/v1/channels/webchat/${id}`, changes);
+export const deleteWebChat = (id: string) => api.delete<void>(`/api/v1/channels/webchat/${id}`);
 
 export const fetchConnectors = () => api.get<CursorPage<ChannelConnector>>(`/api/v1/channels/connectors?${ALL}`);
 export const createConnector = (input: ConnectorCreate) =>

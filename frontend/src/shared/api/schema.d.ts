@@ -239,7 +239,8 @@ export interface paths {
         get: operations["channels_webchat_retrieve"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** @description Only a switched-off web chat (409 `account_active` otherwise); its widget token stops working. Conversations keep their history: a web chat they point at is kept hidden, one that never received anything is removed. */
+        delete: operations["channels_webchat_destroy"];
         options?: never;
         head?: never;
         patch: operations["channels_webchat_partial_update"];
@@ -3670,6 +3671,50 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebChatAccount"];
                 };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    channels_webchat_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: {
                 headers: {

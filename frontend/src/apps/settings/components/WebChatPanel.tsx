@@ -187,6 +187,18 @@ export function WebChatCard({ account, highlight }: { account: WebChatAccount; h
           >
             {active ? t('channels.deactivate') : t('channels.activate')}
           </IonButton>
+          {/* A live widget keeps taking messages: it is switched off first (the API insists). */}
+          {!active && (
+            <ConfirmButton
+              question={t('channels.webchat.deleteQuestion', { name: account.name })}
+              confirmLabel={t('common.delete')}
+              disabled={form.busy}
+              onConfirm={() => void form.run(() => useChannelsStore.getState().deleteWebChat(account.id))}
+              testId="webchat-delete"
+            >
+              {t('channels.webchat.delete')}
+            </ConfirmButton>
+          )}
         </div>
       )}
     </li>

@@ -260,6 +260,23 @@ describe('ChannelsSection', () => {
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ default_department: 'd-1', default_team: 'tm-1' });
   });
 
+  it('deletes a Web Chat only once it is switched off', async () => {
+    const api = fakeApi()
+      .on('GET', /\/channels\/webchat$/, () => page([created]))
+      .on('GET', /\/channels\/(connectors|accounts)$/, () => page([]))
+      .on('GET', /\/(departments|teams|sla-policies)$/, () => page([]))
+      .on('PATCH', /\/channels\/webchat\/wc-1$/, ({ body }) => ({ ...created, ...(body as object) }))
+      .on('DELETE', /\/channels\/webchat\/wc-1$/, () => undefined);
+    render(<ChannelsSection tenant="demo" />);
+    const card = await screen.findByTestId('webchat-card');
+    expect(within(card).queryByTestId('webchat-delete')).toBeNull(); // live: switch it off first
+    fireEvent.click(within(card).getByTestId('webchat-deactivate'));
+    fireEvent.click(await within(screen.getByTestId('webchat-card')).findByTestId('webchat-delete'));
+    fireEvent.click(within(screen.getByTestId('webchat-card')).getByTestId('webchat-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('webchat-card')).toBeNull());
+    expect(api.calls.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/v1/channels/webchat/wc-1' });
+  });
+
   it('edits an account (name, routing) and deletes it only once deactivated', async () => {
     const account: ChannelAccount = {
       id: 'acc-1',

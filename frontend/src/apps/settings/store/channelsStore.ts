@@ -52,6 +52,7 @@ interface ChannelsState {
   load: (tenant: string, options?: { force?: boolean }) => Promise<void>;
   createWebChat: (input: WebChatCreate) => Promise<WebChatAccount>;
   updateWebChat: (id: string, changes: WebChatUpdate) => Promise<WebChatAccount>;
+  deleteWebChat: (id: string) => Promise<void>;
   /** Creates (or updates) the connector, creates its account, then activates it with the provider. */
   connect: (input: ConnectInput, progress: ConnectProgress) => Promise<{ connector: ChannelConnector; account: ChannelAccount }>;
   updateConnector: (id: string, changes: { name?: string; credentials?: Record<string, string> }) => Promise<ChannelConnector>;
@@ -117,6 +118,11 @@ export const useChannelsStore = create<ChannelsState>()((set, get) => {
       const account = await settingsApi.createWebChat(input);
       set({ webchats: upsert(get().webchats, account) });
       return account;
+    },
+
+    deleteWebChat: async (id) => {
+      await settingsApi.deleteWebChat(id);
+      set({ webchats: without(get().webchats, id) });
     },
 
     updateWebChat: async (id, changes) => {
