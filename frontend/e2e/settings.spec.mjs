@@ -255,11 +255,14 @@ export default function ({ test }) {
     await page.getByTestId('language-en').click();
   });
 
-  test('the owner switches the Web Chat off and deletes the department again', async ({ page }) => {
+  test('the owner switches the Web Chat off, deletes it, and deletes the department again', async ({ page }) => {
     await page.goto('/settings/channels');
     const card = settings(page).locator(`[data-testid="webchat-card"][data-name="${WEBCHAT}"]`);
     await card.getByTestId('webchat-deactivate').click();
     await card.getByTestId('webchat-activate').waitFor({ timeout: 10000 });
+    await card.getByTestId('webchat-delete').click();
+    await card.getByTestId('webchat-delete-confirm').click();
+    await card.waitFor({ state: 'detached', timeout: 10000 });
 
     await settings(page).getByTestId('settings-nav-departments').click();
     const row = settings(page).locator(`[data-testid="department-row"][data-name="${DEPARTMENT}"]`);
