@@ -183,3 +183,33 @@ def test_a_quiet_socket_stays_subscribed_past_the_redis_socket_timeout(two_tenan
         await socket.disconnect()
 
     async_to_sync(scenario)()
+
+
+def test_notifications_reach_each_recipient_alone(two_tenants):
+    """Many notices at once (an SLA scan alerting a department) are stored together and each
+    recipient's socket gets only its own notification."""
+    from atendo.core.services.notifications import Notice, notify_many
+
+    agent, supervisor = two_tenants.a.member("agent"), two_tenants.a.member("supervisor")
+
+    async def scenario():
+        agent_socket, ok_agent, _ = await _connect("/ws/acme/notifications", token_for(agent.user))
+        supervisor_socket, ok_supervisor, _ = await _connect("/ws/acme/notifications", token_for(supervisor.user))
+        assert ok_agent
+        assert ok_supervisor
+        notices = [
+            Notice(recipients=[agent], kind="test.one", render=lambda: ("For the agent", ""), data={"n": 1}),
+            Notice(recipients=[agent, supervisor], kind="test.two", render=lambda: ("For both", ""), data={"n": 2}),
+        ]
+        await sync_to_async(notify_many)(tenant=two_tenants.a.tenant, notices=notices)
+        agent_frames = [await agent_socket.receive_json_from(timeout=5) for _ in range(2)]
+        supervisor_frame = await supervisor_socket.receive_json_from(timeout=5)
+        assert sorted(f["notification"]["title"] for f in agent_frames) == ["For both", "For the agent"]
+        assert {f["event"] for f in agent_frames} == {"notification.created"}
+        assert supervisor_frame["notification"]["title"] == "For both"
+        assert supervisor_frame["notification"]["data"] == {"n": 2}
+        assert await supervisor_socket.receive_nothing(timeout=0.5)
+        await agent_socket.disconnect()
+        await supervisor_socket.disconnect()
+
+    async_to_sync(scenario)()
