@@ -184,17 +184,22 @@ def ticket_set_status(
         elif status != TicketStatus.CLOSED:
             ticket.solved_at = None
         ticket.save(update_fields=["status", "solved_at", "updated_at"])
-        if previous == TicketStatus.PENDING and status in (TicketStatus.OPEN, TicketStatus.ON_HOLD, TicketStatus.NEW):
-            sla.sla_resume(ticket, now)
-        if status == TicketStatus.PENDING:
-            sla.sla_pause(ticket, now)
-        elif status == TicketStatus.SOLVED:
-            if previous == TicketStatus.PENDING:
+        with sla.one_refresh():  # resume + meet + cancel: one summary and conversation sync
+            if previous == TicketStatus.PENDING and status in (
+                TicketStatus.OPEN,
+                TicketStatus.ON_HOLD,
+                TicketStatus.NEW,
+            ):
                 sla.sla_resume(ticket, now)
-            sla.sla_meet(ticket, SlaTarget.RESOLUTION, now)
-            sla.sla_cancel(ticket, now)
-        elif status == TicketStatus.CLOSED:
-            sla.sla_cancel(ticket, now)
+            if status == TicketStatus.PENDING:
+                sla.sla_pause(ticket, now)
+            elif status == TicketStatus.SOLVED:
+                if previous == TicketStatus.PENDING:
+                    sla.sla_resume(ticket, now)
+                sla.sla_meet(ticket, SlaTarget.RESOLUTION, now)
+                sla.sla_cancel(ticket, now)
+            elif status == TicketStatus.CLOSED:
+                sla.sla_cancel(ticket, now)
         with translation.override(_language(tenant)):
             _system_comment(
                 ticket,
@@ -331,17 +336,18 @@ def ticket_comment(
             internal=internal and not by_requester,
             by_requester=by_requester,
         )
-        if by_requester:
-            if ticket.status == TicketStatus.PENDING:
-                ticket.status = TicketStatus.OPEN
-                ticket.save(update_fields=["status", "updated_at"])
-                sla.sla_resume(ticket, now)
-            sla.sla_start_next_response(ticket, now)
-        elif not internal:
-            if ticket.first_responded_at is None:
-                ticket.first_responded_at = now
-                ticket.save(update_fields=["first_responded_at", "updated_at"])
-                sla.sla_meet(ticket, SlaTarget.FIRST_RESPONSE, now)
-            sla.sla_meet(ticket, SlaTarget.NEXT_RESPONSE, now)
+        with sla.one_refresh():  # e.g. resume + next response: one summary and conversation sync
+            if by_requester:
+                if ticket.status == TicketStatus.PENDING:
+                    ticket.status = TicketStatus.OPEN
+                    ticket.save(update_fields=["status", "updated_at"])
+                    sla.sla_resume(ticket, now)
+                sla.sla_start_next_response(ticket, now)
+            elif not internal:
+                if ticket.first_responded_at is None:
+                    ticket.first_responded_at = now
+                    ticket.save(update_fields=["first_responded_at", "updated_at"])
+                    sla.sla_meet(ticket, SlaTarget.FIRST_RESPONSE, now)
+                sla.sla_meet(ticket, SlaTarget.NEXT_RESPONSE, now)
         publish(TicketChanged(tenant_id=tenant.id, ticket_id=ticket.id, change="commented"))
     return comment

@@ -8,21 +8,25 @@ never recomputes calendars for tickets that are not due. Every transition writes
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from atendo.core.events import publish
+from atendo.core.events import publish, publish_all
 from atendo.messaging.services.conversations import SlaReading, conversations_set_sla
 from atendo.organizations.business_hours import BusinessCalendar
 from atendo.organizations.models import SlaPolicy
 from atendo.tickets.events import SlaAlerted, SlaChanged
 from atendo.tickets.models import SlaClock, SlaEvent, SlaTarget, Ticket, TicketStatus
 
-SCAN_BATCH = 500
+# Clocks per scan transaction: a run with up to this many due is one batch per pass.
+SCAN_BATCH = 2000
 TARGET_FIELDS = {
     SlaTarget.FIRST_RESPONSE: "first_response_minutes",
     SlaTarget.NEXT_RESPONSE: "next_response_minutes",
@@ -98,7 +102,16 @@ def _start_clock(ticket: Ticket, policy: SlaPolicy, target: str, calendar: Busin
     _event(clock, SlaEvent.Kind.STARTED, now)
 
 
-def _summary(clocks: list[SlaClock]) -> tuple[str, datetime | None]:
+class _ClockReading(NamedTuple):
+    """The fields of a clock `_summary` reads, without building model instances (a scan batch
+    reads thousands)."""
+
+    state: str
+    warned: bool
+    due_at: datetime | None
+
+
+def _summary(clocks: Sequence[SlaClock | _ClockReading]) -> tuple[str, datetime | None]:
     """A ticket's SLA state and next due instant, from its clocks."""
     running = [c for c in clocks if c.state == SlaClock.State.RUNNING]
     if any(c.state == SlaClock.State.BREACHED for c in clocks):  # a breach stays on the record
@@ -122,43 +135,53 @@ def refresh_summary(ticket: Ticket) -> None:
     Ticket.objects.for_tenant(ticket.tenant_id).filter(id=ticket.id).update(
         sla_state=ticket.sla_state, next_due_at=ticket.next_due_at
     )
-    _sync_conversations([ticket])
+    _sync_conversations({ticket.conversation_id: ticket.tenant_id} if ticket.conversation_id else {})
 
 
-def _refresh_summaries(tickets: list[Ticket]) -> None:
-    """refresh_summary for many tickets in two queries (the scan's batches)."""
+def _refresh_summaries(tickets: dict[Any, tuple[Any, Any]]) -> None:
+    """refresh_summary for many tickets (id -> (tenant, conversation)) in three queries plus one
+    per tenant with conversations, whatever their number (the scan's batches). Ids travel as
+    arrays: a statement's text and its parameter count do not grow with the batch."""
     if not tickets:
         return
-    by_ticket: dict[Any, list[SlaClock]] = {t.id: [] for t in tickets}
-    for clock in SlaClock.objects.unscoped().filter(ticket_id__in=list(by_ticket)):
-        by_ticket[clock.ticket_id].append(clock)
-    for ticket in tickets:
-        ticket.sla_state, ticket.next_due_at = _summary(by_ticket[ticket.id])
-    # One UPDATE … FROM (VALUES …): bulk_update's CASE per row cost ~4 ms a ticket to build.
+    by_ticket: dict[Any, list[_ClockReading]] = {ticket_id: [] for ticket_id in tickets}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Ticket._meta.db_table} AS t SET sla_state = v.state, next_due_at = v.due::timestamptz "  # noqa: S608 - table name, values bound
-            f"FROM (VALUES {', '.join(['(%s::uuid, %s, %s)'] * len(tickets))}) AS v(id, state, due) WHERE t.id = v.id",
-            [value for t in tickets for value in (t.id, t.sla_state, t.next_due_at)],
+            f"SELECT ticket_id, state, warned, due_at FROM {SlaClock._meta.db_table} "  # noqa: S608 - table name, values bound
+            "WHERE ticket_id = ANY(%s::uuid[])",
+            [list(tickets)],
         )
-    _sync_conversations(tickets)
+        for ticket_id, state, warned, due_at in cursor.fetchall():
+            by_ticket[ticket_id].append(_ClockReading(state, warned, due_at))
+        summaries = {ticket_id: _summary(readings) for ticket_id, readings in by_ticket.items()}
+        # One UPDATE … FROM unnest(…): bulk_update's CASE per row cost ~4 ms a ticket to build.
+        cursor.execute(
+            f"UPDATE {Ticket._meta.db_table} AS t SET sla_state = v.state, next_due_at = v.due "  # noqa: S608 - table name, values bound
+            "FROM unnest(%s::uuid[], %s::text[], %s::timestamptz[]) AS v(id, state, due) "
+            "WHERE t.id = v.id AND (t.sla_state, t.next_due_at) IS DISTINCT FROM (v.state, v.due)",
+            [list(summaries), [state for state, _ in summaries.values()], [due for _, due in summaries.values()]],
+        )
+    _sync_conversations(
+        {conversation_id: tenant_id for tenant_id, conversation_id in tickets.values() if conversation_id is not None}
+    )
 
 
-def _sync_conversations(tickets: list[Ticket]) -> None:
-    """Show on each conversation the most urgent SLA of its open tickets (solved and closed ones
-    no longer count; a breach stays on the ticket's record but leaves the inbox row)."""
-    conversations = {t.conversation_id: t.tenant_id for t in tickets if t.conversation_id is not None}
+def _sync_conversations(conversations: dict[Any, Any]) -> None:
+    """Show on each conversation (id -> tenant) the most urgent SLA of its open tickets (solved
+    and closed ones no longer count; a breach stays on the ticket's record but leaves the inbox
+    row). One query, then one per tenant."""
     if not conversations:
         return
     readings: dict[Any, dict[Any, SlaReading]] = {}
     for conversation_id, tenant_id in conversations.items():
         readings.setdefault(tenant_id, {})[conversation_id] = SlaReading("", None)
-    open_tickets = (
-        Ticket.objects.unscoped()
-        .filter(conversation_id__in=list(conversations))
-        .exclude(status__in=(TicketStatus.SOLVED, TicketStatus.CLOSED))
-        .values_list("tenant_id", "conversation_id", "sla_state", "next_due_at")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tenant_id, conversation_id, sla_state, next_due_at FROM {Ticket._meta.db_table} "  # noqa: S608 - table name, values bound
+            "WHERE conversation_id = ANY(%s::uuid[]) AND status <> ALL(%s::text[])",
+            [list(conversations), [TicketStatus.SOLVED.value, TicketStatus.CLOSED.value]],
+        )
+        open_tickets = cursor.fetchall()
     for tenant_id, conversation_id, state, due_at in open_tickets:
         if state not in CONVERSATION_URGENCY:
             continue
@@ -175,8 +198,34 @@ def _earlier(a: datetime | None, b: datetime | None) -> bool:
     return a is not None and (b is None or a < b)
 
 
+# Tickets whose summary waits for the end of a `one_refresh()` block (None outside one).
+_deferred: ContextVar[dict[Any, Ticket] | None] = ContextVar("atendo_sla_deferred", default=None)
+
+
+@contextmanager
+def one_refresh() -> Iterator[None]:
+    """Several clock transitions of one operation (a status change resumes, meets and cancels)
+    refresh each ticket's summary and its conversation's copy once, at the end, instead of once
+    per transition. Every transition still publishes its SlaChanged."""
+    if _deferred.get() is not None:  # nested: the outer block refreshes
+        yield
+        return
+    pending: dict[Any, Ticket] = {}
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    for ticket in pending.values():
+        refresh_summary(ticket)
+
+
 def _changed(ticket: Ticket, kind: str) -> None:
-    refresh_summary(ticket)
+    pending = _deferred.get()
+    if pending is None:
+        refresh_summary(ticket)
+    else:
+        pending[ticket.id] = ticket
     publish(SlaChanged(tenant_id=ticket.tenant_id, ticket_id=ticket.id, kind=kind))
 
 
@@ -297,53 +346,73 @@ def sla_retarget(ticket: Ticket, now: datetime | None = None) -> None:
     _changed(ticket, "retargeted")
 
 
+# The scan's two passes: warnings first, so a clock past both thresholds logs both, in order.
+# (event kind, threshold column, not-yet-marked condition, the marking)
+_SCAN_PASSES = {
+    SlaEvent.Kind.WARNING: ("warning_at", "NOT warned", "warned = true"),
+    SlaEvent.Kind.BREACHED: ("due_at", "NOT breached", "breached = true, state = 'breached'"),
+}
+
+
+def scan_statement(kind: str, now: datetime, limit: int | None = None) -> tuple[str, dict[str, Any]]:
+    """One statement marks up to `limit` (SCAN_BATCH) running clocks past their `kind` threshold, logs an
+    SlaEvent for each and returns their tickets (id, tenant, conversation, clocks marked). The
+    candidate read is the partial index range (`sla_due_scan` / `sla_warning_scan`); rows
+    another scanner holds are skipped."""
+    column, pending, marking = _SCAN_PASSES[SlaEvent.Kind(kind)]
+    clocks, events, tickets = SlaClock._meta.db_table, SlaEvent._meta.db_table, Ticket._meta.db_table
+    statement = f"""
+        WITH due AS (
+            SELECT id FROM {clocks}
+            WHERE state = 'running' AND {pending} AND {column} <= %(now)s
+            LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+        ), marked AS (
+            UPDATE {clocks} AS c SET {marking}, updated_at = %(now)s FROM due WHERE c.id = due.id
+            RETURNING c.tenant_id, c.ticket_id, c.policy_id, c.target, c.due_at
+        ), logged AS (
+            INSERT INTO {events} (id, created_at, tenant_id, ticket_id, policy_id, kind, target, due_at, occurred_at)
+            SELECT gen_random_uuid(), %(now)s, tenant_id, ticket_id, policy_id, %(kind)s, target, due_at, %(now)s
+            FROM marked
+        )
+        SELECT m.ticket_id, m.tenant_id, t.conversation_id, count(*)
+        FROM marked AS m JOIN {tickets} AS t ON t.id = m.ticket_id
+        GROUP BY m.ticket_id, m.tenant_id, t.conversation_id"""  # noqa: S608 - table and column names, values bound
+    return statement, {"now": now, "limit": limit or SCAN_BATCH, "kind": str(kind)}
+
+
 def sla_scan(now: datetime | None = None) -> dict[str, int]:
     """Mark due warnings and breaches. Reads only running clocks past a threshold through the
     partial indexes; skips rows another scanner holds; safe to run concurrently and twice.
-    Works in batches: one UPDATE, one bulk INSERT of events and two queries of summaries each."""
+    Each pass works in batches of up to SCAN_BATCH clocks, one transaction each: one statement
+    marks the clocks and logs their events, three queries (plus one per tenant) refresh the
+    tickets' and conversations' SLA copies, and one SlaAlerted per tenant goes out on commit.
+    The number of queries does not depend on how many clocks a batch holds."""
     now = now or timezone.now()
     counts = {"warnings": 0, "breaches": 0}
-    for kind, condition, changes in (
-        (SlaEvent.Kind.WARNING, Q(state=SlaClock.State.RUNNING, warned=False, warning_at__lte=now), {"warned": True}),
-        (
-            SlaEvent.Kind.BREACHED,
-            Q(state=SlaClock.State.RUNNING, breached=False, due_at__lte=now),
-            {"breached": True, "state": SlaClock.State.BREACHED},
-        ),
-    ):
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    SlaClock.objects.unscoped()
-                    .filter(condition)
-                    .select_related("ticket")
-                    .select_for_update(skip_locked=True, of=("self",))
-                    .order_by()[:SCAN_BATCH]
-                )
-                if not batch:
+    for kind in (SlaEvent.Kind.WARNING, SlaEvent.Kind.BREACHED):
+        statement, params = scan_statement(kind, now)
+        marked = SCAN_BATCH
+        while marked == SCAN_BATCH:  # a short batch was the last one
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                rows = cursor.fetchall()
+                marked = sum(row[3] for row in rows)
+                if not rows:
                     break
-                SlaClock.objects.unscoped().filter(id__in=[c.id for c in batch]).update(**changes, updated_at=now)
-                SlaEvent.objects.bulk_create(
+                _refresh_summaries(
+                    {ticket_id: (tenant_id, conversation_id) for ticket_id, tenant_id, conversation_id, _ in rows}
+                )
+                by_tenant: dict[Any, list[Any]] = {}
+                for ticket_id, tenant_id, _, _ in rows:
+                    by_tenant.setdefault(tenant_id, []).append(ticket_id)
+                label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
+                # One delivery for the batch: its listeners share the rows they read and their
+                # socket frames go out together.
+                publish_all(
                     [
-                        SlaEvent(
-                            tenant_id=c.tenant_id,
-                            ticket_id=c.ticket_id,
-                            policy_id=c.policy_id,
-                            kind=kind,
-                            target=c.target,
-                            due_at=c.due_at,
-                            occurred_at=now,
-                        )
-                        for c in batch
+                        SlaAlerted(tenant_id=tenant_id, ticket_ids=tuple(ids), kind=label)
+                        for tenant_id, ids in by_tenant.items()
                     ]
                 )
-                tickets = list({c.ticket_id: c.ticket for c in batch}.values())
-                _refresh_summaries(tickets)
-                label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
-                by_tenant: dict[Any, list[Any]] = {}
-                for ticket in tickets:
-                    by_tenant.setdefault(ticket.tenant_id, []).append(ticket.id)
-                for tenant_id, ticket_ids in by_tenant.items():
-                    publish(SlaAlerted(tenant_id=tenant_id, ticket_ids=tuple(ticket_ids), kind=label))
-                counts["warnings" if kind == SlaEvent.Kind.WARNING else "breaches"] += len(batch)
+                counts["warnings" if kind == SlaEvent.Kind.WARNING else "breaches"] += marked
     return counts

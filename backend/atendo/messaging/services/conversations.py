@@ -430,25 +430,16 @@ def conversations_set_sla(tenant_id: UUID, readings: Mapping[UUID, SlaReading]) 
     Only conversations whose reading changed are written and announced; returns how many."""
     if not readings:
         return 0
-    current = (
-        Conversation.objects.for_tenant(tenant_id)
-        .filter(id__in=list(readings))
-        .values_list("id", "sla_state", "sla_due_at")
-    )
-    changed = {
-        conversation_id: readings[conversation_id]
-        for conversation_id, state, due_at in current
-        if SlaReading(state, due_at) != readings[conversation_id]
-    }
-    if not changed:
-        return 0
-    # One UPDATE … FROM (VALUES …) whatever the number of conversations (SLA scans batch them).
+    # One UPDATE … FROM unnest(…) whatever the number of conversations (SLA scans batch them);
+    # rows whose reading is already there are left alone and not returned.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Conversation._meta.db_table} AS c SET sla_state = v.state, sla_due_at = v.due::timestamptz "  # noqa: S608 - table name, values bound
-            f"FROM (VALUES {', '.join(['(%s::uuid, %s, %s)'] * len(changed))}) AS v(id, state, due) "
-            "WHERE c.id = v.id AND c.tenant_id = %s",
-            [value for cid, r in changed.items() for value in (cid, r.state, r.due_at)] + [tenant_id],
+            f"UPDATE {Conversation._meta.db_table} AS c SET sla_state = v.state, sla_due_at = v.due "  # noqa: S608 - table name, values bound
+            "FROM unnest(%s::uuid[], %s::text[], %s::timestamptz[]) AS v(id, state, due) "
+            "WHERE c.id = v.id AND c.tenant_id = %s AND (c.sla_state, c.sla_due_at) IS DISTINCT FROM (v.state, v.due) "
+            "RETURNING c.id",
+            [list(readings), [r.state for r in readings.values()], [r.due_at for r in readings.values()], tenant_id],
         )
+        changed = [cid for (cid,) in cursor.fetchall()]
     publish_all([ConversationUpdated(tenant_id=tenant_id, conversation_id=cid, change="sla") for cid in changed])
     return len(changed)

@@ -115,3 +115,76 @@ def test_sla_alerts_reach_boards_in_one_frame_per_group(two_tenants):
             await socket.disconnect()
 
     async_to_sync(scenario)()
+
+
+@pytest.mark.django_db
+def test_sla_alert_frames_are_the_ticket_serializer_output(two_tenants):
+    """The scan renders its board frames without DRF (ticket_frames): they must stay what the
+    serializer gives, for a ticket with every field set and for a bare one."""
+    from datetime import UTC, datetime
+
+    from atendo.core.realtime.broadcast import jsonable
+    from atendo.messaging.tests.factories import conversation
+    from atendo.organizations.models import Team
+    from atendo.tickets.listeners import _alerted_tickets, _ticket_rows
+    from atendo.tickets.models import Ticket
+    from atendo.tickets.serializers import TicketSerializer, ticket_frames
+
+    tenant = two_tenants.a.tenant
+    support = department(tenant, "Suporte")
+    level1 = Team.objects.create(tenant=tenant, department=support, name="N1")
+    conv = conversation(tenant, department=support)
+    moment = datetime(2026, 3, 2, 13, 0, 5, 123456, tzinfo=UTC)
+    full = Ticket.objects.create(
+        tenant=tenant,
+        number=1,
+        subject="Everything",
+        description="All fields",
+        status="open",
+        priority="urgent",
+        department=support,
+        team=level1,
+        assignee=two_tenants.a.member("agent"),
+        requester=conv.contact,
+        conversation=conv,
+        tags=["vip", "billing"],
+        custom_fields={"order": 42, "nested": {"a": [1, "b", None]}, "price": "9.90"},
+        sla_state="warning",
+        next_due_at=moment,
+        first_responded_at=moment,
+        solved_at=moment,
+    )
+    bare = Ticket.objects.create(tenant=tenant, number=2, subject="Bare")
+    ids = [full.id, bare.id]
+    expected = {
+        f["id"]: f for f in jsonable({"t": TicketSerializer(_ticket_rows(tenant.id, ids), many=True).data})["t"]
+    }
+    rendered = {f["id"]: f for f in ticket_frames(_alerted_tickets(tenant.id, ids))}
+    assert rendered == expected
+    assert set(rendered[str(full.id)]) == set(TicketSerializer.Meta.fields)
+
+
+@pytest.mark.django_db
+def test_sla_alert_frames_are_split_per_group(two_tenants):
+    """A scan batch bigger than a frame goes to each group as several sla.alerted frames, in
+    one channel-layer send."""
+    from unittest import mock
+
+    from atendo.core.realtime import groups
+    from atendo.tickets import listeners
+    from atendo.tickets.events import SlaAlerted
+    from atendo.tickets.models import Ticket
+
+    tenant = two_tenants.a.tenant
+    tickets = [Ticket.objects.create(tenant=tenant, number=n, subject=f"T{n}") for n in range(1, 6)]
+    event = SlaAlerted(tenant_id=tenant.id, ticket_ids=tuple(t.id for t in tickets), kind="breached")
+    with (
+        mock.patch.object(listeners, "ALERTED_FRAME_TICKETS", 2),
+        mock.patch.object(listeners, "send_payloads") as send,
+    ):
+        listeners.board_sla_alerted(event)
+    (sent,), _ = send.call_args
+    frames = sent[groups.board(tenant.id)]
+    assert [len(f["tickets"]) for f in frames] == [2, 2, 1]
+    assert {t["id"] for f in frames for t in f["tickets"]} == {str(t.id) for t in tickets}
+    assert {(f["event"], f["kind"], f["tenant_id"]) for f in frames} == {("sla.alerted", "breached", str(tenant.id))}

@@ -276,3 +276,115 @@ def test_conversation_shows_the_most_urgent_sla_of_its_open_tickets(
     # Another tenant's conversation is never touched.
     theirs = conversation(two_tenants.b.tenant)
     assert two_tenants.b.api("agent").get(f"/api/v1/conversations/{theirs.id}").json()["sla_state"] == ""
+
+
+def test_scan_queries_do_not_grow_with_due_tickets_and_their_conversations(
+    two_tenants, support, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A run that warns and breaches clocks, copies the SLA onto the tickets' conversations and
+    fans out (board, inbox, notifications, e-mails) costs the same queries for 2 or 20 tickets."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atendo.messaging.models import Conversation
+    from atendo.messaging.tests.factories import conversation
+
+    # First-response clocks only: the first round's resolution clocks stay out of the second.
+    SlaPolicy.objects.for_tenant(two_tenants.a.tenant).filter(department=support).update(resolution_minutes=None)
+    two_tenants.a.add_member("supervisor", scope=("department", support.id))
+    api = two_tenants.a.api("agent")
+    agent = str(two_tenants.a.member("agent").id)
+
+    def scan_with(count: int, start: datetime) -> tuple[int, int, list[Conversation]]:
+        convs = [conversation(two_tenants.a.tenant, department=support) for _ in range(count)]
+        with at(start):
+            for i, conv in enumerate(convs):
+                api.post(
+                    "/api/v1/tickets",
+                    {
+                        "subject": f"T{i}",
+                        "department": str(support.id),
+                        "assignee": agent,
+                        "conversation": str(conv.id),
+                    },
+                )
+        with (
+            at(start + timedelta(minutes=50)),  # first response: past its warning (48 min)
+            CaptureQueriesContext(connection) as warned,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert sla.sla_scan() == {"warnings": count, "breaches": 0}
+        assert {c.sla_state for c in Conversation.objects.unscoped().filter(id__in=[c.id for c in convs])} == {
+            "warning"
+        }
+        with (
+            at(start + timedelta(hours=2)),  # first response breached
+            CaptureQueriesContext(connection) as breached,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            assert sla.sla_scan() == {"warnings": 0, "breaches": count}
+        return len(warned), len(breached), convs
+
+    few = scan_with(2, MONDAY_10_LOCAL)
+    many = scan_with(20, MONDAY_10_LOCAL + timedelta(days=1))
+    assert many[:2] == few[:2]
+    rows = Conversation.objects.unscoped().filter(id__in=[c.id for c in many[2]])
+    assert {c.sla_state for c in rows} == {"breached"}
+    assert SlaEvent.objects.unscoped().filter(kind="breached").count() == 22
+
+
+def test_scan_in_batches_marks_every_due_clock_once(two_tenants, support):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = two_tenants.a.api("agent")
+    with at(MONDAY_10_LOCAL):
+        ids = [
+            api.post("/api/v1/tickets", {"subject": f"T{i}", "department": str(support.id)}).json()["id"]
+            for i in range(5)
+        ]
+    with (
+        mock.patch.object(sla, "SCAN_BATCH", 2),
+        at(MONDAY_10_LOCAL + timedelta(hours=2)),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert sla.sla_scan() == {"warnings": 5, "breaches": 5}
+    # Batches of 2, 2 and 1 per pass; the short one was the last.
+    assert sum(q["sql"].lstrip().startswith("WITH due") for q in queries) == 6
+    with at(MONDAY_10_LOCAL + timedelta(hours=2)):
+        assert sla.sla_scan() == {"warnings": 0, "breaches": 0}
+    assert set(Ticket.objects.unscoped().filter(id__in=ids).values_list("sla_state", flat=True)) == {"breached"}
+    events = SlaEvent.objects.unscoped().filter(ticket_id__in=ids, target="first_response")
+    assert sorted(events.values_list("kind", flat=True)) == ["breached"] * 5 + ["started"] * 5 + ["warning"] * 5
+
+
+def test_status_change_syncs_the_conversation_once(two_tenants, support):
+    """Solving a pending ticket resumes, meets and cancels its clocks: the ticket's summary and
+    its conversation's copy are written once for the operation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from atendo.messaging.tests.factories import conversation
+
+    conv = conversation(two_tenants.a.tenant, department=support)
+    api = two_tenants.a.api("agent")
+    with at(MONDAY_10_LOCAL):
+        ticket = api.post(
+            "/api/v1/tickets", {"subject": "A", "department": str(support.id), "conversation": str(conv.id)}
+        ).json()
+        api.patch(f"/api/v1/tickets/{ticket['id']}/status", {"status": "pending"})
+        with CaptureQueriesContext(connection) as queries:
+            api.patch(f"/api/v1/tickets/{ticket['id']}/status", {"status": "solved"})
+    # One summary per operation: the ticket's open siblings are read once and the conversation's
+    # copy written once (it was once per transition: resumed, met, cancelled).
+    on_conversations = [q["sql"] for q in queries if "messaging_conversation" in q["sql"]]
+    assert len(on_conversations) == 1, on_conversations
+    kinds = list(
+        SlaEvent.objects.unscoped()
+        .filter(ticket_id=ticket["id"])
+        .order_by("occurred_at", "kind")
+        .values_list("kind", flat=True)
+    )
+    assert kinds.count("resumed") == 2 and "met" in kinds and "cancelled" in kinds
+    assert Ticket.objects.unscoped().get(id=ticket["id"]).sla_state == "met"
+    assert api.get(f"/api/v1/conversations/{conv.id}").json()["sla_state"] == ""
