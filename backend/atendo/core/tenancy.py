@@ -156,7 +156,10 @@ def forget_hostname(hostname: str) -> None:
 
 
 def resolve_tenant_from_request(request: HttpRequest) -> Tenant | None:
-    """Host first (a verified TenantDomain), else the `X-Tenant: <slug>` header; else None."""
+    """Host first (a verified TenantDomain), else the `X-Tenant: <slug>` header; else None.
+
+    Tenant-scoped API requests apply this same rule inside one SQL statement with their access
+    (`access.load_request_access`); a change here must be made there too (tests cover both)."""
     from atendo.core.models import Tenant
 
     hostname = normalize_hostname(request.get_host())

@@ -3,10 +3,18 @@ timeline. Department/team scope is applied here and nowhere else."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+import psycopg
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.query import BaseIterable
+from psycopg.types.datetime import TimestamptzLoader
+from psycopg.types.string import TextLoader
 
 from atendo.contacts.selectors import contact_search
 from atendo.core.access import unit_scope
@@ -36,25 +44,78 @@ class InboxFilters:
     contact_id: UUID | None = None  # one contact's conversations (the contact panel's history)
 
 
-# What an inbox row shows of its contact, assignee and account (`frames.conversation_data`).
-# Loading only these columns skips the contacts' and accounts' JSON and encrypted columns, whose
-# decoding cost more than the query itself on a page of 100 rows.
-INBOX_ROW_RELATED_FIELDS = (
+# The columns an inbox row shows (`frames.conversation_row_data`): the conversation's own, and its
+# contact's, assignee's and account's few. Loading just these skips the contacts' and accounts'
+# JSON and encrypted columns, whose decoding cost more than the query itself on a page of 100 rows.
+INBOX_ROW_FIELDS = (
+    "id",
+    "status",
+    "priority",
+    "contact_id",
     "contact__name",
     "contact__avatar_url",
+    "assignee_id",
     "assignee__display_name",
+    "account_id",
     "account__kind",
     "account__name",
+    "department_id",
+    "team_id",
+    "tags",
+    "last_message_preview",
+    "last_message_at",
+    "last_activity_at",
+    "unread_count",
+    "snoozed_until",
+    "resolved_at",
+    "sla_state",
+    "sla_due_at",
+    "created_at",
+    "updated_at",
 )
 
 
-def conversation_list(*, member: TenantUser, filters: InboxFilters) -> QuerySet[Conversation]:
-    """Rows for the inbox list: every conversation column, the related ones it shows."""
-    qs = (
-        visible_conversations(member)
-        .select_related("contact", "assignee", "account")
-        .only(*(field.name for field in Conversation._meta.concrete_fields), *INBOX_ROW_RELATED_FIELDS)
-    )
+class _RowIterable(BaseIterable):
+    """What `.values()` yields (a dict per row, keyed by the values' names), read with psycopg's
+    own loaders: Django's timestamptz loader is Python code, and with a few datetimes per row it
+    cost more than the rest of reading a 100-row page. Ids may come as text (their rendering).
+    Query counting and debug tooling (which see statements through Django's cursor wrapper) get a
+    Django cursor, as `execute_prepared`."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        queryset = self.queryset
+        query = queryset.query
+        compiler = query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        db = connections[queryset.db]
+        if db.queries_logged or db.execute_wrappers:
+            with db.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        else:
+            db.close_if_health_check_failed()
+            db.ensure_connection()
+            db.validate_no_broken_transaction()
+            with db.wrap_database_errors, psycopg.ClientCursor(db.connection) as cursor:
+                cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+                # Ids as their text: what the rows are rendered to (str(UUID) is Python code).
+                cursor.adapters.register_loader("uuid", TextLoader)
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        if converters:
+            rows = list(compiler.apply_converters(rows, converters))
+        for row in rows:
+            yield dict(zip(names, row, strict=True))
+
+
+def conversation_list(*, member: TenantUser, filters: InboxFilters) -> QuerySet[Conversation, dict[str, Any]]:
+    """Rows for the inbox list, as dicts of INBOX_ROW_FIELDS (`frames.conversation_row_data`)."""
+    qs = visible_conversations(member)
     if filters.view == "mine":
         qs = qs.filter(assignee=member)
     elif filters.view == "unassigned":
@@ -75,7 +136,9 @@ def conversation_list(*, member: TenantUser, filters: InboxFilters) -> QuerySet[
         qs = qs.filter(contact_id=filters.contact_id)
     if filters.q.strip():
         qs = qs.filter(contact_search(tenant=member.tenant_id, search=filters.q, contact="contact"))
-    return qs
+    rows = qs.values(*INBOX_ROW_FIELDS)
+    rows._iterable_class = _RowIterable
+    return rows
 
 
 def get_conversation_for(member: TenantUser, conversation_id: UUID) -> Conversation:
@@ -91,28 +154,120 @@ def get_conversation_for(member: TenantUser, conversation_id: UUID) -> Conversat
     return conversation
 
 
-def message_timeline(
-    *, conversation: Conversation, before: UUID | None = None, limit: int = 50, for_visitor: bool = False
-) -> tuple[list[Message], bool]:
-    """Up to `limit` messages older than `before`, oldest first, and whether more exist."""
+@dataclass(frozen=True)
+class ConversationRef:
+    """A conversation already found visible, by its keys (what a timeline needs of it)."""
+
+    id: UUID
+    tenant_id: UUID
+
+
+def conversation_row_for(member: TenantUser, conversation_id: UUID) -> dict[str, Any]:
+    """`get_conversation_for` as an inbox row (`frames.conversation_row_data`): the detail shows
+    nothing else of the conversation, and skips building it, its contact and its account."""
+    rows = visible_conversations(member).filter(id=conversation_id).values(*INBOX_ROW_FIELDS)
+    rows._iterable_class = _RowIterable
+    row = rows.first()
+    if row is None:
+        raise NotFoundError()
+    return row
+
+
+def _timeline(
+    conversation: Conversation | ConversationRef, before: UUID | None, for_visitor: bool
+) -> QuerySet[Message]:
+    """The conversation's messages older than `before`, newest first."""
     qs = (
         Message.objects.for_tenant(conversation.tenant_id)
-        .filter(conversation=conversation)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("attachments", queryset=MessageAttachment.objects.for_tenant(conversation.tenant_id))
+        .filter(conversation_id=conversation.id)
+        # Most messages have no attachment: knowing which do spares the attachments' query.
+        .annotate(
+            has_attachments=Exists(
+                MessageAttachment.objects.for_tenant(conversation.tenant_id).filter(message_id=OuterRef("id"))
+            )
         )
         .order_by("-created_at", "-id")
     )
     if for_visitor:  # private notes and internal events (assignments, transfers) stay inside
         qs = qs.exclude(kind__in=["note", "system"])
     if before is not None:
-        anchor = Message.objects.for_tenant(conversation.tenant_id).filter(conversation=conversation, id=before).first()
+        anchor = (
+            Message.objects.for_tenant(conversation.tenant_id)
+            .filter(conversation_id=conversation.id, id=before)
+            .first()
+        )
         if anchor is None:
             raise NotFoundError()
         qs = qs.filter(Q(created_at__lt=anchor.created_at) | Q(created_at=anchor.created_at, id__lt=anchor.id))
-    page = list(qs[: limit + 1])
-    return list(reversed(page[:limit])), len(page) > limit
+    return qs
+
+
+def message_timeline(
+    *,
+    conversation: Conversation | ConversationRef,
+    before: UUID | None = None,
+    limit: int = 50,
+    for_visitor: bool = False,
+) -> tuple[list[Message], bool]:
+    """Up to `limit` messages older than `before`, oldest first, and whether more exist."""
+    page = list(_timeline(conversation, before, for_visitor).select_related("author")[: limit + 1])
+    messages = list(reversed(page[:limit]))
+    attachments = _attachments_of(
+        conversation.tenant_id, [m.id for m in messages if getattr(m, "has_attachments", True)]
+    )
+    for message in messages:
+        # Each message's cache is the list of its attachments: what `frames.message_data` and DRF's
+        # nested serializers iterate.
+        cache = message.__dict__.setdefault("_prefetched_objects_cache", {})
+        cache["attachments"] = attachments.get(str(message.id), [])
+    return messages, len(page) > limit
+
+
+# What `frames.message_row_data` shows of a message (and whether it has attachments).
+MESSAGE_ROW_FIELDS = (
+    "id",
+    "conversation_id",
+    "client_id",
+    "direction",
+    "kind",
+    "author_id",
+    "author__display_name",
+    "body",
+    "delivery_status",
+    "error_code",
+    "error_message",
+    "metadata",
+    "created_at",
+    "sent_at",
+    "delivered_at",
+    "read_at",
+    "has_attachments",
+)
+
+
+def message_timeline_rows(
+    *, conversation: ConversationRef, before: UUID | None = None, limit: int = 50
+) -> tuple[list[dict[str, Any]], dict[str, list[MessageAttachment]], bool]:
+    """`message_timeline` (agents' view) as rows of MESSAGE_ROW_FIELDS, with the attachments of
+    each (by message id, as text) and whether more exist: the detail renders them without
+    building message and author instances."""
+    rows = _timeline(conversation, before, False).values(*MESSAGE_ROW_FIELDS)
+    rows._iterable_class = _RowIterable
+    page = list(rows[: limit + 1])
+    messages = list(reversed(page[:limit]))
+    attachments = _attachments_of(conversation.tenant_id, [row["id"] for row in messages if row["has_attachments"]])
+    return messages, attachments, len(page) > limit
+
+
+def _attachments_of(tenant_id: UUID, message_ids: list[Any]) -> dict[str, list[MessageAttachment]]:
+    """`prefetch_related("attachments")` for the messages that have some (no query when none do),
+    without Django's per-message queryset (building 50 of them cost more than the timeline's
+    queries)."""
+    found: dict[str, list[MessageAttachment]] = {}
+    if message_ids:
+        for attachment in MessageAttachment.objects.for_tenant(tenant_id).filter(message_id__in=message_ids):
+            found.setdefault(str(attachment.message_id), []).append(attachment)
+    return found
 
 
 def get_message(*, conversation: Conversation, message_id: UUID) -> Message:

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -20,12 +21,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from atendo.core.access import can_somewhere, ensure_can
+from atendo.core.access import RequestAccess, can_somewhere, ensure_can, load_request_access
 from atendo.core.errors import ApplicationError, NotFoundError
 from atendo.core.models import Tenant, TenantUser, User
 from atendo.core.services.audit import RequestContext
-from atendo.core.tenancy import resolve_tenant_from_request
+from atendo.core.tenancy import normalize_hostname, resolve_tenant_from_request
 
 S = TypeVar("S", bound=serializers.Serializer)
 
@@ -79,17 +83,18 @@ class TenantPermission(Authenticated):
 
     def check(self, request: Request, view: ApiView) -> None:
         super().check(request, view)
-        tenant = _resolve_request_tenant(request, view)
-        member = (
-            TenantUser.objects.for_tenant(tenant)
-            .filter(user=request.user, status=TenantUser.Status.ACTIVE)
-            .select_related("user")
-            .first()
-        )
+        # Read with the user by the authentication (TenantJWTAuthentication) when the request
+        # names its tenant by host or header; otherwise (URL-addressed tenant, an unknown one)
+        # resolved here, with the same answers.
+        loaded: RequestAccess | None = getattr(view, "_request_access", None)
+        if loaded is not None and loaded.tenant is not None and loaded.user is request.user:
+            tenant, member = loaded.tenant, loaded.member
+        else:
+            tenant = _resolve_request_tenant(request, view)
+            member = load_request_access(request.user.pk, tenant_id=tenant.id).member
         if member is None:
             # Same answer as an unknown tenant: membership elsewhere is not disclosed.
             raise NotFoundError(_("Workspace not found."), code="tenant_not_found")
-        member.tenant = tenant
         view.tenant = tenant
         view.member = member
         permission = self.permission_for(request.method or "GET")
@@ -122,6 +127,58 @@ def _resolve_request_tenant(request: Request, view: ApiView) -> Tenant:
             code="tenant_required",
         )
     return from_request
+
+
+def _tenant_lookup(request: Request, view: Any) -> dict[str, Any] | None:
+    """How `_resolve_request_tenant` finds the tenant when it is by host or `X-Tenant` (keyword
+    arguments of `load_request_access`, which applies the same rule); None for a URL-addressed
+    tenant."""
+    kwargs = getattr(view, "kwargs", None) or {}
+    if "tenant_id" in kwargs or "tenant_slug" in kwargs:
+        return None
+    slug = request.headers.get("X-Tenant", "").strip()
+    return {"hostname": normalize_hostname(request.get_host()), "tenant_slug": slug[:63] or None}
+
+
+class TenantJWTAuthentication(JWTAuthentication):
+    """simplejwt's bearer-token authentication, same checks and answers. For a view declaring
+    `TenantPermission`, the user is read in the one query that also reads the tenant, the active
+    membership and its grants (`load_request_access`), which `TenantPermission.check` then uses."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Token] | None:
+        header = self.get_header(request)
+        if header is None:
+            return None
+        raw_token = self.get_raw_token(header)
+        if raw_token is None:
+            return None
+        token = self.get_validated_token(raw_token)
+        view = (request.parser_context or {}).get("view")
+        lookup = _tenant_lookup(request, view) if isinstance(getattr(view, "access", None), TenantPermission) else None
+        user_id = token.get(jwt_settings.USER_ID_CLAIM)
+        loaded = None if lookup is None or user_id is None else load_request_access(user_id, **lookup)
+        if loaded is None or loaded.user is None or not self.user_passes(loaded.user, token):
+            # simplejwt's own lookup: its answers (no such user, inactive, password changed) in its
+            # own words, and the general path for a URL-addressed tenant.
+            return self.get_user(token), token
+        user = loaded.user
+        view._request_access = loaded  # type: ignore[union-attr]
+        return user, token
+
+    @staticmethod
+    def user_passes(user: User, token: Token) -> bool:
+        """`JWTAuthentication.get_user`'s checks of a found user."""
+        if jwt_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
+            return False
+        return not jwt_settings.CHECK_REVOKE_TOKEN or token.get(
+            jwt_settings.REVOKE_TOKEN_CLAIM
+        ) == get_md5_hash_password(user.password)
+
+
+class TenantJWTScheme(SimpleJWTScheme):
+    """TenantJWTAuthentication's OpenAPI security scheme: simplejwt's own (`jwtAuth`)."""
+
+    target_class = "atendo.core.api.base.TenantJWTAuthentication"
 
 
 def declare_access(access: Access) -> Any:
@@ -171,7 +228,7 @@ class Cursor(CursorPagination):
 
 
 class ApiView(APIView):
-    authentication_classes = [JWTAuthentication]
+    authentication_classes = [TenantJWTAuthentication]
     permission_classes = [DeclaredAccess]
     access: ClassVar[Access | None] = None
     # Set by TenantPermission before the handler runs (tenant-scoped views only).
