@@ -1,6 +1,6 @@
 import { IonButton, IonButtons, IonContent, IonHeader, IonItem, IonLabel, IonModal, IonTitle, IonToolbar } from '@ionic/react';
 import { useTranslation } from 'react-i18next';
-import { MemberPicker } from '../../../shared/members/MemberPicker';
+import { MemberPicker } from '../../../components/MemberPicker';
 
 interface AssignModalProps {
   isOpen: boolean;

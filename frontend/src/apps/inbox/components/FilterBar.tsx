@@ -1,7 +1,7 @@
 import { IonInput, IonSelect, IonSelectOption } from '@ionic/react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MoreFiltersButton, UnitFilterSelects } from '../../../shared/filters/FilterControls';
+import { MoreFiltersButton, UnitFilterSelects } from '../../../components/FilterControls';
 import { CHANNELS, type ChannelFilter, type InboxView, type StatusFilter } from '../filters';
 import { useConversationListStore } from '../store/listStore';
 import { SearchInput } from './SearchInput';

@@ -2,7 +2,7 @@ import { IonButton, IonButtons, IonContent, IonHeader, IonModal, IonTitle, IonTo
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../../shared/i18n/errors';
-import { MemberPicker } from '../../../shared/members/MemberPicker';
+import { MemberPicker } from '../../../components/MemberPicker';
 
 interface AssignModalProps {
   isOpen: boolean;

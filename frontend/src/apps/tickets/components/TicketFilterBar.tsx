@@ -3,7 +3,7 @@ import { addOutline, gridOutline, listOutline } from 'ionicons/icons';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Priority, TicketSlaState } from '../../../shared/api/types';
-import { MoreFiltersButton, UnitFilterSelects } from '../../../shared/filters/FilterControls';
+import { MoreFiltersButton, UnitFilterSelects } from '../../../components/FilterControls';
 import { SearchInput } from '../../inbox/components/SearchInput';
 import { SegmentedControl } from '../../inbox/components/SegmentedControl';
 import { useDirectoryStore } from '../../inbox/store/directoryStore';

@@ -1,6 +1,6 @@
 import { IonButton, IonIcon, IonSelect, IonSelectOption } from '@ionic/react';
 import { funnelOutline } from 'ionicons/icons';
-import { useDirectoryStore } from '../../apps/inbox/store/directoryStore';
+import { useDirectoryStore } from '../apps/inbox/store/directoryStore';
 
 interface MoreFiltersButtonProps {
   expanded: boolean;

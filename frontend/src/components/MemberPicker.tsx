@@ -1,8 +1,8 @@
 import { IonItem, IonLabel, IonList, IonText } from '@ionic/react';
 import { useState, type ReactNode } from 'react';
-import { Avatar } from '../../apps/inbox/components/Avatar';
-import { useDirectoryStore } from '../../apps/inbox/store/directoryStore';
-import type { Member } from '../api';
+import { Avatar } from '../apps/inbox/components/Avatar';
+import { useDirectoryStore } from '../apps/inbox/store/directoryStore';
+import type { Member } from '../shared/api';
 
 interface MemberPickerProps {
   /** Shown disabled: picking the current holder again would be a no-op. */

@@ -1,8 +1,8 @@
 import { setupIonicReact } from '@ionic/react';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { useDirectoryStore } from '../../apps/inbox/store/directoryStore';
-import type { Member } from '../api';
+import { useDirectoryStore } from '../apps/inbox/store/directoryStore';
+import type { Member } from '../shared/api';
 import { matchesMember, MemberPicker } from './MemberPicker';
 
 setupIonicReact();
