@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from atendo.connectors.models import ChannelAccount, ChannelConnector, ChannelKind
 from atendo.connectors.services import WEBCHAT_DEFAULTS
 from atendo.contacts.models import Contact, ContactIdentity
-from atendo.core.models import Tenant
+from atendo.core.models import Tenant, TenantUser
 from atendo.messaging.models import Conversation, Message
 from atendo.organizations.models import Department
 
@@ -47,4 +50,25 @@ def conversation(tenant: Tenant, account: ChannelAccount | None = None, **fields
 def inbound(conv: Conversation, body: str = "Olá") -> Message:
     return Message.objects.create(
         tenant_id=conv.tenant_id, conversation=conv, account_id=conv.account_id, direction="in", kind="text", body=body
+    )
+
+
+def read_media_reply(conv: Conversation, author: TenantUser) -> Message:
+    """An agent's media message with every optional field set (delivery times, metadata,
+    client id): what tests comparing a renderer to the serializers want to cover."""
+    now = timezone.now()
+    return Message.objects.create(
+        tenant_id=conv.tenant_id,
+        conversation=conv,
+        account_id=conv.account_id,
+        direction="out",
+        kind="media",
+        author=author,
+        body="Segue",
+        client_id="c-1",
+        delivery_status="read",
+        metadata={"reactions": {"5511": "👍"}, "n": 1},
+        sent_at=now,
+        delivered_at=now + timedelta(seconds=1),
+        read_at=now + timedelta(microseconds=5),
     )

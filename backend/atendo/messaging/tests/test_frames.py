@@ -14,7 +14,7 @@ from django.utils import timezone
 from atendo.messaging.frames import conversation_data, message_data, visitor_message_data
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.serializers import ConversationSerializer, MessageSerializer, VisitorMessageSerializer
-from atendo.messaging.tests.factories import conversation, department, inbound
+from atendo.messaging.tests.factories import conversation, department, inbound, read_media_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -30,21 +30,7 @@ def test_message_frames_match_the_serializers(two_tenants, monkeypatch):
     conv = conversation(tenant)
     plain = inbound(conv, "Olá")
     agent = two_tenants.a.member("agent")
-    reply = Message.objects.create(
-        tenant=tenant,
-        conversation=conv,
-        account_id=conv.account_id,
-        direction="out",
-        kind="media",
-        author=agent,
-        body="Segue",
-        client_id="c-1",
-        delivery_status="read",
-        metadata={"reactions": {"5511": "👍"}, "n": 1},
-        sent_at=timezone.now(),
-        delivered_at=timezone.now() + timedelta(seconds=1),
-        read_at=timezone.now() + timedelta(microseconds=5),
-    )
+    reply = read_media_reply(conv, agent)
     for scan in (MessageAttachment.Scan.CLEAN, MessageAttachment.Scan.PENDING, MessageAttachment.Scan.INFECTED):
         MessageAttachment.objects.create(
             tenant=tenant,

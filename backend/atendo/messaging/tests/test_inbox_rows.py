@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.serializers import ConversationSerializer, MessageSerializer
-from atendo.messaging.tests.factories import conversation, department, inbound
+from atendo.messaging.tests.factories import conversation, department, inbound, read_media_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -43,21 +43,7 @@ def thread(two_tenants):
         sla_due_at=timezone.now() + timedelta(minutes=5),
     )
     inbound(conv, "Olá")
-    reply = Message.objects.create(
-        tenant=tenant,
-        conversation=conv,
-        account_id=conv.account_id,
-        direction="out",
-        kind="media",
-        author=agent,
-        body="Segue",
-        client_id="c-1",
-        delivery_status="read",
-        metadata={"reactions": {"5511": "👍"}, "n": 1},
-        sent_at=timezone.now(),
-        delivered_at=timezone.now() + timedelta(seconds=1),
-        read_at=timezone.now() + timedelta(microseconds=5),
-    )
+    reply = read_media_reply(conv, agent)
     for scan in (MessageAttachment.Scan.CLEAN, MessageAttachment.Scan.INFECTED):
         MessageAttachment.objects.create(
             tenant=tenant,
