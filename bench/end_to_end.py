@@ -314,13 +314,19 @@ async def send_baseline(group: str, batch: list[dict[str, Any]], tag: str, count
     created, updated = batch[0], batch[1]
     scheduled = [start + seq / RATE for seq in range(count)]
 
+    # Sends in flight bounded below the layer's connection pool: on a starved machine they pile
+    # up, and past the pool's size redis-py raises instead of waiting. A send waiting here still
+    # counts its wait (latency is measured from the scheduled time).
+    in_flight = asyncio.Semaphore(32)
+
     async def one(seq: int) -> None:
         text = message_text(tag, seq)
         frames = [
             {**created, "message": {**created["message"], "body": text}},
             {**updated, "conversation": {**updated["conversation"], "last_message_preview": text}},
         ]
-        await layer.group_send(group, {"type": "event.forward_many", "payloads": frames})
+        async with in_flight:
+            await layer.group_send(group, {"type": "event.forward_many", "payloads": frames})
 
     tasks = []
     for seq, at in enumerate(scheduled):
@@ -887,6 +893,9 @@ def main() -> dict[str, Any]:
     profile = profile_figures(work / "worker-profile.txt", figures["drain_tasks"]["tasks"])
     if profile:
         figures["worker_profile"] = profile
+    if keep := os.environ.get("BENCH_E2E_PROFILE_KEEP"):  # the raw py-spy samples, to dig further
+        with contextlib.suppress(OSError):
+            shutil.copy(work / "worker-profile.txt", keep)
     shutil.rmtree(work, ignore_errors=True)
     figures["ratio"] = {
         key: ratio(figures["atendo"]["overall"][key], figures["baseline"]["overall"][key])

@@ -401,7 +401,9 @@ def cmd_e2e(argv: Sequence[str]) -> int:
 
             log_file = log_path.open("w")
             supervisor = Supervisor(env, cwd=str(BACKEND_DIR), out=log_file)
-            argvs = server_argvs(port=port, ws_port=ws_port, web_workers=2, concurrency=2, node="e2e")
+            # Two worker children like `make run`'s default; E2E_CELERY_CONCURRENCY to try another.
+            concurrency = _int_env("E2E_CELERY_CONCURRENCY", 2)
+            argvs = server_argvs(port=port, ws_port=ws_port, web_workers=2, concurrency=concurrency, node="e2e")
             for name, server_argv in argvs.items():
                 supervisor.spawn(name, server_argv)
             sup = supervisor

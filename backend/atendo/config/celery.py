@@ -1,10 +1,12 @@
 """The Celery application: Redis (or RabbitMQ) broker, the plan's four queues, beat in the DB."""
 
+import importlib
+import logging
 import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atendo.config.settings")
@@ -13,6 +15,24 @@ app = Celery("atendo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name) for name in ("default", "webhooks", "automations", "analytics")]
 app.autodiscover_tasks()
+logger = logging.getLogger(__name__)
+
+# What tasks import on first use: imported by the worker's main process before it forks, so that
+# no child pays for it in its first batch (a drain's first WhatsApp event imported httpx: ~0.25 s
+# on a busy machine, with the events queued behind it waiting).
+WORKER_PRELOAD = ("atendo.messaging.ingestion", "channels_redis.core")
+
+
+@worker_init.connect
+def _preload(**_kwargs: Any) -> None:
+    try:
+        from atendo.connectors.adapters import preload_adapters
+
+        preload_adapters()
+        for module in WORKER_PRELOAD:
+            importlib.import_module(module)
+    except Exception:  # only an optimisation: the children import what they need anyway
+        logger.warning("worker preload failed", exc_info=True)
 
 
 @task_prerun.connect

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import ProtectedError
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -204,12 +205,31 @@ _CLAIM_SQL = """
 """
 
 
-def inbound_events_claim(*, limit: int, event_id: int | None = None) -> list[ClaimedEvent]:
+def _statements_in_one_round_trip() -> bool:
+    """Several statements with parameters go in one execute with client-side binding (Django's
+    default with psycopg 3), not with server-side binding (one statement per prepared query)."""
+    return is_psycopg3 and connection.settings_dict.get("OPTIONS", {}).get("server_side_binding") is not True
+
+
+def inbound_events_claim(
+    *, limit: int, event_id: int | None = None, lock_first: int | None = None
+) -> list[ClaimedEvent]:
     """Claim up to `limit` due pending events (or just `event_id`), oldest first. Call it
-    outside a transaction: the claim has to be durable before the work starts."""
+    outside a transaction: the claim has to be durable before the work starts. `lock_first`:
+    a session advisory lock (the drain's claim order) taken just before the claim, in the same
+    round trip when the driver allows it: a statement after another, each with its own snapshot
+    (read committed), committed together as soon as the claim is done."""
     only = "AND id = %(event_id)s" if event_id is not None else ""
+    claim = _CLAIM_SQL.format(only=only)
+    params: dict[str, Any] = {"limit": limit, "event_id": event_id, "lock": lock_first}
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL.format(only=only), {"limit": limit, "event_id": event_id})
+        if lock_first is not None and _statements_in_one_round_trip():
+            cursor.execute("SELECT pg_advisory_lock(%(lock)s);" + claim, params)
+            cursor.nextset()  # the claim's rows
+        else:
+            if lock_first is not None:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [lock_first])
+            cursor.execute(claim, params)
         rows = cursor.fetchall()
     events = [
         ClaimedEvent(id=row[0], tenant_id=row[1], connector_id=row[2], body=bytes(row[3]), attempts=row[4])

@@ -43,7 +43,7 @@ from atendo.contacts.identities import normalize_identity
 from atendo.contacts.services import contacts_upsert_by_identities
 from atendo.core.errors import ApplicationError
 from atendo.core.events import Event, publish, publish_all
-from atendo.core.models import Tenant
+from atendo.core.models import Tenant, TenantUser
 from atendo.core.storage import store_upload
 from atendo.core.tasks import backoff_seconds
 from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated
@@ -427,8 +427,9 @@ class _Batch:
         by_tenant: dict[UUID, dict[UUID, InboundTouch]] = {}
         for conversation_id, touch in self.touches.items():
             by_tenant.setdefault(self.touched[conversation_id].tenant_id, {})[conversation_id] = touch
+        written: list[Conversation] = []
         for tenant_id, touches in by_tenant.items():
-            conversations_touch_inbound(tenant_id=tenant_id, touches=touches)
+            written += conversations_touch_inbound(tenant_id=tenant_id, touches=touches)
         inbound_events_mark_done(self.outcome.done)
         events: list[Event] = [
             MessageCreated(tenant_id=m.tenant_id, conversation_id=m.conversation_id, message_id=m.id, outbound=False)
@@ -438,8 +439,40 @@ class _Batch:
             ConversationUpdated(tenant_id=c.tenant_id, conversation_id=c.id, change="updated")
             for c in self.touched.values()
         ]
-        # The messages as inserted: their frames need not be read back after the commit.
-        publish_all(events, memo=fresh_inbound_messages(self.created))
+        # The messages as inserted and the conversations as touched: their frames need not be
+        # read back after the commit.
+        conversations = self._with_relations(written)
+        for message in self.created:
+            if (fresh := conversations.get(message.conversation_id)) is not None:
+                message.conversation = fresh  # routed by the conversation as written
+        publish_all(events, memo=fresh_inbound_messages(self.created, conversations.values()))
+
+    def _with_relations(self, written: Sequence[Conversation]) -> dict[UUID, Conversation]:
+        """The touched conversations (rows as the UPDATE returned them) with what their frames
+        show: the batch's contacts and accounts, and their assignees (one query, only when some
+        are assigned). One whose contact or account is not the batch's (merged, moved meanwhile)
+        is left out: the broadcaster reads it after the commit."""
+        contacts = {contact.id: contact for contact in self.contacts.values()}
+        wanted: dict[UUID, set[UUID]] = {}
+        for conversation in written:
+            if conversation.assignee_id is not None:
+                wanted.setdefault(conversation.tenant_id, set()).add(conversation.assignee_id)
+        assignees: dict[UUID, TenantUser] = {}
+        for tenant_id, ids in wanted.items():
+            assignees.update((m.id, m) for m in TenantUser.objects.for_tenant(tenant_id).filter(id__in=ids))
+        ready: dict[UUID, Conversation] = {}
+        for conversation in written:
+            before = self.touched.get(conversation.id)
+            account = before.account if before is not None and Conversation.account.is_cached(before) else None
+            contact = contacts.get(conversation.contact_id)
+            assignee = assignees.get(conversation.assignee_id) if conversation.assignee_id is not None else None
+            if account is None or account.id != conversation.account_id or contact is None:
+                continue
+            if conversation.assignee_id is not None and assignee is None:
+                continue
+            conversation.account, conversation.contact, conversation.assignee = account, contact, assignee
+            ready[conversation.id] = conversation
+        return ready
 
 
 class _ClaimOrder:
@@ -449,10 +482,12 @@ class _ClaimOrder:
         self.held = False
 
     def __enter__(self) -> _ClaimOrder:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [CLAIM_ORDER_LOCK])
-        self.held = True
         return self
+
+    def claim(self, *, limit: int, event_id: int | None) -> list[ClaimedEvent]:
+        """Take the lock and claim, in one round trip (see inbound_events_claim)."""
+        self.held = True  # from here on released on the way out (unlocking a lock not held is harmless)
+        return inbound_events_claim(limit=limit, event_id=event_id, lock_first=CLAIM_ORDER_LOCK)
 
     def release(self) -> None:
         if self.held:
@@ -545,7 +580,7 @@ def inbound_events_drain_once(*, limit: int, event_id: int | None = None) -> Dra
     before (their worker died mid-attempt) are processed one per transaction, so that a poison
     event cannot take a batch down with it again, and they are given up once out of attempts."""
     with _ClaimOrder() as order:
-        events = inbound_events_claim(limit=limit, event_id=event_id)
+        events = order.claim(limit=limit, event_id=event_id)
         if not events:
             return DrainResult()
         fresh = [e for e in events if e.attempts == 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -41,12 +41,17 @@ CONVERSATIONS_MEMO = "messaging.conversations"
 MESSAGES_MEMO = "messaging.messages"
 
 
-def fresh_inbound_messages(messages: Sequence[Message]) -> dict[str, Any]:
+def fresh_inbound_messages(messages: Sequence[Message], conversations: Iterable[Conversation] = ()) -> dict[str, Any]:
     """The publish_all memo of a batch of inbound messages just inserted: their message.created
     frames are rendered from these objects instead of being read back. Each has its conversation
-    (read in the same transaction) and that conversation's account attached, and no attachment
-    yet (media are fetched after the commit, and announced with message.updated)."""
-    return {MESSAGES_MEMO: {message.id: message for message in messages}}
+    (read or written in the same transaction) and that conversation's account attached, and no
+    attachment yet (media are fetched after the commit, and announced with message.updated).
+    `conversations`: rows the batch just wrote, as the statement returned them, with contact,
+    assignee and account attached: their conversation.updated frames need no read either."""
+    return {
+        MESSAGES_MEMO: {message.id: message for message in messages},
+        CONVERSATIONS_MEMO: {conversation.id: conversation for conversation in conversations},
+    }
 
 
 def _place_groups(tenant_id: Any, department_id: Any, team_id: Any, assignee_id: Any) -> list[str]:

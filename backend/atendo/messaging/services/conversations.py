@@ -303,21 +303,27 @@ class InboundTouch:
     messages: int
 
 
-def conversations_touch_inbound(*, tenant_id: Any, touches: Mapping[UUID, InboundTouch]) -> None:
+def conversations_touch_inbound(*, tenant_id: Any, touches: Mapping[UUID, InboundTouch]) -> list[Conversation]:
     """conversation_touch_inbound for many conversations in one statement: the last message's
-    preview and time, the unread count up by the batch's messages, waiting states woken up."""
+    preview and time, the unread count up by the batch's messages, waiting states woken up.
+    Returns the conversations as the statement left them (every column, RETURNING: changes other
+    transactions committed meanwhile included), so that their frames need no read back."""
     if not touches:
-        return
+        return []
     ids = list(touches)
+    fields = Conversation._meta.concrete_fields
+    columns = ", ".join(f"c.{connection.ops.quote_name(str(f.column))}" for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            """UPDATE messaging_conversation AS c
+            # The interpolated column names come from the model, never from input.
+            f"""UPDATE messaging_conversation AS c
                SET last_message_preview = t.preview, last_message_at = t.at, last_activity_at = t.at,
                    unread_count = c.unread_count + t.messages,
                    status = CASE WHEN c.status IN ('pending', 'snoozed') THEN 'open' ELSE c.status END,
                    snoozed_until = CASE WHEN c.status IN ('pending', 'snoozed') THEN NULL ELSE c.snoozed_until END
                FROM unnest(%s::uuid[], %s::varchar[], %s::timestamptz[], %s::integer[]) AS t(id, preview, at, messages)
-               WHERE c.id = t.id AND c.tenant_id = %s""",
+               WHERE c.id = t.id AND c.tenant_id = %s
+               RETURNING {columns}""",  # noqa: S608
             [
                 ids,
                 [touches[i].preview[:200] for i in ids],
@@ -326,6 +332,34 @@ def conversations_touch_inbound(*, tenant_id: Any, touches: Mapping[UUID, Inboun
                 tenant_id,
             ],
         )
+        rows = cursor.fetchall()
+    names = [f.attname for f in fields]
+    return [Conversation.from_db(connection.alias, names, row) for row in rows]
+
+
+def _lock_contacts_with_unresolved(
+    tenant_id: UUID, contact_ids: list[UUID], account_ids: list[UUID]
+) -> list[Conversation]:
+    """Lock the contacts (in id order) and read their unresolved conversations on the accounts,
+    in one round trip: the locked contacts drive an outer join, so every one of them is locked
+    (and read first) whether it has a conversation or not."""
+    fields = Conversation._meta.concrete_fields
+    columns = ", ".join(f"c.{connection.ops.quote_name(str(f.column))}" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Interpolated: table and column names from the models, never input.
+            f"""SELECT {columns}
+                FROM (SELECT id FROM {Contact._meta.db_table} WHERE tenant_id = %s AND id = ANY(%s)
+                      ORDER BY id FOR UPDATE) AS locked
+                LEFT JOIN {Conversation._meta.db_table} AS c
+                  ON c.contact_id = locked.id AND c.tenant_id = %s AND c.account_id = ANY(%s)
+                     AND c.status = ANY(%s)""",  # noqa: S608
+            [tenant_id, contact_ids, tenant_id, account_ids, list(UNRESOLVED)],
+        )
+        rows = cursor.fetchall()
+    names = [f.attname for f in fields]
+    pk = names.index(Conversation._meta.pk.attname)  # None: a contact without such a conversation
+    return [Conversation.from_db(connection.alias, names, row) for row in rows if row[pk] is not None]
 
 
 def conversations_for_inbound(
@@ -341,16 +375,15 @@ def conversations_for_inbound(
     if not pairs:
         return {}
     contact_ids = sorted({contact_id for _account_id, contact_id in pairs})
-    list(Contact.objects.for_tenant(tenant).select_for_update().filter(id__in=contact_ids).order_by("id").values("id"))
     account_ids = {account_id for account_id, _contact_id in pairs}
+    found = {
+        (c.account_id, c.contact_id): c
+        for c in _lock_contacts_with_unresolved(tenant.id, contact_ids, list(account_ids))
+        if (c.account_id, c.contact_id) in pairs
+    }
     conversations = Conversation.objects.for_tenant(tenant).filter(
         account_id__in=account_ids, contact_id__in=contact_ids
     )
-    found = {
-        (c.account_id, c.contact_id): c
-        for c in conversations.filter(status__in=UNRESOLVED)
-        if (c.account_id, c.contact_id) in pairs
-    }
     missing = pairs - set(found)
     if not missing:
         return found

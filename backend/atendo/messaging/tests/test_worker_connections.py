@@ -7,7 +7,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from atendo.config.celery import _close_old_db_connections, app
 
@@ -40,3 +40,31 @@ def test_eager_tasks_leave_the_callers_connection_alone():
     session = connection.connection
     _close_old_db_connections(task=_task(eager=True))
     assert connection.connection is session
+
+
+def test_a_drain_right_after_another_skips_the_health_check_and_survives_a_dead_connection(monkeypatch):
+    from atendo.messaging import tasks
+
+    connection.ensure_connection()
+    monkeypatch.setattr(tasks, "_connection_proven_at", time.monotonic())  # a drain just ended
+    _close_old_db_connections(task=_task(eager=False))
+    dead = connection.connection
+    other = connections.create_connection("default")  # the session dies meanwhile (a restart)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dead.info.backend_pid])
+    finally:
+        other.close()
+    assert tasks.drain_inbound_events.run() == 0  # no `SELECT 1` first: fails, then a new session
+    assert connection.connection is not None and connection.connection is not dead
+    assert tasks._connection_proven_at > time.monotonic() - 1
+
+
+def test_a_drain_after_a_pause_checks_its_connection_first(monkeypatch):
+    from atendo.messaging import tasks
+
+    connection.ensure_connection()
+    monkeypatch.setattr(tasks, "_connection_proven_at", time.monotonic() - 60)
+    _close_old_db_connections(task=_task(eager=False))
+    assert tasks._skip_health_check_if_proven() is False
+    assert connection.health_check_done is False
