@@ -9,8 +9,9 @@ response never disagree. Values are JSON data already (strings for ids and datet
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -18,14 +19,21 @@ from django.utils import timezone
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.serializers import SERVABLE, attachment_url
 
+_UTC_ZONE = zoneinfo.ZoneInfo("UTC")  # ZoneInfo keeps one instance per key: Django's current one
+
 
 def _datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     """DRF's DateTimeField: ISO 8601 in the current time zone (`tz`, looked up once per row by
     the callers: the lookup costs more than the formatting), UTC written as "Z"."""
     if value is None:
         return None
-    if value.tzinfo is not None and value.tzinfo is not tz:  # (already in it: nothing to convert)
-        value = value.astimezone(tz or timezone.get_current_timezone())
+    zone = value.tzinfo
+    if zone is not None and zone is not tz:  # (already in it: nothing to convert)
+        tz = tz or timezone.get_current_timezone()
+        # Rows come in UTC (the connection's zone), and UTC is usually the current one: the
+        # conversion would change nothing, and cost about as much as the formatting.
+        if not (zone is UTC and tz is _UTC_ZONE):
+            value = value.astimezone(tz)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 

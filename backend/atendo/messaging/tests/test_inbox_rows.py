@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -80,13 +81,18 @@ def spy_raw_reads(monkeypatch):
     from atendo.messaging import selectors
 
     reads = []
-    real = psycopg.ClientCursor
 
-    def cursor(*args, **kwargs):
-        reads.append(1)
-        return real(*args, **kwargs)
+    def spy(real):
+        def cursor(*args, **kwargs):
+            reads.append(1)
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(selectors.psycopg, "ClientCursor", cursor)
+        return cursor
+
+    # Prepared (server-side binding) or, with DATABASE_PREPARED_STATEMENTS off, client-side; the
+    # selectors' own reads only (the access check reads through psycopg too).
+    cursors = SimpleNamespace(Cursor=spy(psycopg.Cursor), ClientCursor=spy(psycopg.ClientCursor))
+    monkeypatch.setattr(selectors, "psycopg", cursors)
     return reads
 
 
@@ -96,8 +102,10 @@ def sorted_attachments(results):
     return results
 
 
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "client-side binding"])
 @pytest.mark.parametrize("logged", [False, True], ids=["psycopg loaders", "django cursor"])
-def test_detail_rows_are_the_serializers_output(two_tenants, thread, monkeypatch, logged):
+def test_detail_rows_are_the_serializers_output(two_tenants, thread, monkeypatch, settings, logged, prepared):
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
     monkeypatch.setattr("atendo.core.storage.download_url", lambda *, key, **kwargs: f"/files/{key}")
     api = two_tenants.a.api("agent")
     raw_reads = spy_raw_reads(monkeypatch)
@@ -114,8 +122,10 @@ def test_detail_rows_are_the_serializers_output(two_tenants, thread, monkeypatch
     assert [len(m["attachments"]) for m in body["messages"]["results"]] == [0, 2, 0]
 
 
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared", "client-side binding"])
 @pytest.mark.parametrize("logged", [False, True], ids=["psycopg loaders", "django cursor"])
-def test_list_rows_are_the_serializers_output(two_tenants, thread, monkeypatch, logged):
+def test_list_rows_are_the_serializers_output(two_tenants, thread, monkeypatch, settings, logged, prepared):
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
     api = two_tenants.a.api("agent")
     raw_reads = spy_raw_reads(monkeypatch)
     if logged:
