@@ -202,7 +202,7 @@ export default function ({ test }) {
     await page.locator('ion-popover ion-radio, ion-popover ion-item').filter({ hasText: 'Suporte' }).first().click();
     await accountForm.getByTestId('account-save').click();
     const renamed = card.locator(`[data-testid="account-row"][data-name="${MAILBOX} 2"]`);
-    await renamed.getByTestId('account-routing').getByText('Suporte', { exact: false }).waitFor({ timeout: 10000 });
+    await renamed.getByTestId('account-routing-summary').getByText('Suporte', { exact: false }).waitFor({ timeout: 10000 });
     await renamed.getByTestId('account-delete').click();
     await renamed.getByTestId('account-delete-confirm').click();
     await renamed.waitFor({ state: 'detached', timeout: 10000 });

@@ -81,7 +81,7 @@ function AccountRow({ account }: { account: ChannelAccount }) {
           <strong>{account.name}</strong>
           <span className="atendo-settings-muted atendo-settings-ellipsis">{account.external_id}</span>
           {routesTo && (
-            <span className="atendo-settings-muted" data-testid="account-routing">
+            <span className="atendo-settings-muted" data-testid="account-routing-summary">
               {routesTo}
             </span>
           )}

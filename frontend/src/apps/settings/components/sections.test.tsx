@@ -306,7 +306,7 @@ describe('ChannelsSection', () => {
     type('account-name', 'Bot SP');
     pick(within(row).getByTestId('account-routing-department'), 'd-1');
     fireEvent.submit(within(row).getByTestId('account-form'));
-    await waitFor(() => expect(within(screen.getByTestId('account-row')).getByTestId('account-routing').textContent).toBe('New conversations go to Vendas'));
+    await waitFor(() => expect(within(screen.getByTestId('account-row')).getByTestId('account-routing-summary').textContent).toBe('New conversations go to Vendas'));
     expect(api.calls.find((c) => c.method === 'PATCH')?.body).toEqual({ name: 'Bot SP', default_department: 'd-1', default_team: null });
     expect(screen.queryByTestId('account-form')).toBeNull();
 
