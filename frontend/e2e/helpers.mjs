@@ -67,3 +67,12 @@ export function onBaseUrl(link, baseUrl) {
   const url = new URL(link);
   return new URL(url.pathname + url.search, baseUrl).href;
 }
+
+/**
+ * The login form's e-mail field and submit button. Ionic keeps the leaving page in the DOM during
+ * a transition, and a redirect to /login can briefly show two login pages: the entering one comes
+ * last in the DOM.
+ */
+export function loginForm(page) {
+  return { email: page.getByTestId('login-email').last(), submit: page.getByTestId('login-submit').last() };
+}

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGES, assert, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
+import { assert, LANGUAGES, loginForm, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
 
 const AGENT_EMAIL = 'agent@demo.atendo.local';
 const RUN = Date.now().toString(36);
@@ -89,10 +89,10 @@ export default function ({ test }) {
   test('the agent signs in by magic link and lands on the live inbox', async ({ page, baseUrl, mailDir }) => {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto('/login');
-    await page.getByTestId('login-email').waitFor();
-    await page.getByTestId('login-email').locator('input').fill(AGENT_EMAIL);
+    await loginForm(page).email.waitFor();
+    await loginForm(page).email.locator('input').fill(AGENT_EMAIL);
     const since = Date.now();
-    await page.getByTestId('login-submit').click();
+    await loginForm(page).submit.click();
     const link = onBaseUrl(await waitForMagicLink(mailDir, AGENT_EMAIL, since), baseUrl);
     const socketOpened = page.waitForEvent('websocket', { predicate: (ws) => ws.url().includes('/ws/demo/inbox'), timeout: 20000 });
     await page.goto(link);

@@ -1,6 +1,6 @@
 // Magic-link login against a real backend (E2E_BASE_URL) with the demo tenant loaded;
 // the backend writes each outgoing e-mail as an .eml file into E2E_MAIL_DIR.
-import { LANGUAGES, assert, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
+import { assert, LANGUAGES, loginForm, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
 
 const EMAIL = 'owner@demo.atendo.local';
 const TENANT_NAME = 'Demo';
@@ -46,11 +46,11 @@ export default function ({ test }) {
     await page.goto('/inbox'); // signed out: any app route redirects to /login
     await page.waitForURL('**/login');
     // <html lang> starts as index.html's default; read it once the translated form is shown.
-    await page.getByTestId('login-email').waitFor();
+    await loginForm(page).email.waitFor();
     const lng = await uiLanguage(page);
-    await page.getByTestId('login-email').locator('input').fill(EMAIL);
+    await loginForm(page).email.locator('input').fill(EMAIL);
     since = Date.now();
-    await page.getByTestId('login-submit').click();
+    await loginForm(page).submit.click();
     await page.getByText(text(lng, 'auth', 'login.sentTitle')).waitFor();
     await page.getByText(EMAIL, { exact: false }).first().waitFor();
   });

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGES, assert, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
+import { assert, LANGUAGES, loginForm, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
 
 const OWNER_EMAIL = 'owner@demo.atendo.local';
 const AGENT_EMAIL = 'agent@demo.atendo.local';
@@ -27,9 +27,9 @@ function settings(page) {
 
 async function signIn(page, email, baseUrl, mailDir) {
   await page.goto('/login');
-  await page.getByTestId('login-email').locator('input').fill(email);
+  await loginForm(page).email.locator('input').fill(email);
   const since = Date.now();
-  await page.getByTestId('login-submit').click();
+  await loginForm(page).submit.click();
   const link = onBaseUrl(await waitForMagicLink(mailDir, email, since), baseUrl);
   await page.goto(link);
   await page.waitForURL('**/inbox', { timeout: 15000 });

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGES, assert, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
+import { assert, LANGUAGES, loginForm, onBaseUrl, text, waitForMagicLink } from './helpers.mjs';
 
 const AGENT_EMAIL = 'agent@demo.atendo.local';
 const RUN = Date.now().toString(36);
@@ -71,10 +71,10 @@ export default function ({ test }) {
   test('the agent signs in and opens the ticket board, live from its socket', async ({ page, baseUrl, mailDir }) => {
     await page.setViewportSize(DESKTOP);
     await page.goto('/login');
-    await page.getByTestId('login-email').waitFor();
-    await page.getByTestId('login-email').locator('input').fill(AGENT_EMAIL);
+    await loginForm(page).email.waitFor();
+    await loginForm(page).email.locator('input').fill(AGENT_EMAIL);
     const since = Date.now();
-    await page.getByTestId('login-submit').click();
+    await loginForm(page).submit.click();
     const link = onBaseUrl(await waitForMagicLink(mailDir, AGENT_EMAIL, since), baseUrl);
     await page.goto(link);
     await page.waitForURL('**/inbox', { timeout: 15000 });

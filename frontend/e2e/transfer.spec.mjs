@@ -3,7 +3,7 @@
 // The Vendas agent transfers a visitor's conversation to Suporte with a note: the Suporte agent
 // (a second browser context) sees it arrive without reloading, with the note in the timeline,
 // and the Vendas agent loses it.
-import { assert, onBaseUrl, waitForMagicLink } from './helpers.mjs';
+import { assert, loginForm, onBaseUrl, waitForMagicLink } from './helpers.mjs';
 
 const SALES = 'vendas@demo.atendo.local';
 const SUPPORT = 'suporte@demo.atendo.local';
@@ -23,9 +23,9 @@ function row(page) {
 
 async function signIn(page, email, baseUrl, mailDir) {
   await page.goto('/login');
-  await page.getByTestId('login-email').locator('input').fill(email);
+  await loginForm(page).email.locator('input').fill(email);
   const since = Date.now();
-  await page.getByTestId('login-submit').click();
+  await loginForm(page).submit.click();
   const link = onBaseUrl(await waitForMagicLink(mailDir, email, since), baseUrl);
   const socketOpened = page.waitForEvent('websocket', { predicate: (ws) => ws.url().includes('/ws/demo/inbox'), timeout: 20000 });
   await page.goto(link);
