@@ -11,27 +11,13 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 
-from atendo.connectors.models import ChannelAccount, ChannelConnector
 from atendo.connectors.tests import fake_meta as meta
+from atendo.connectors.tests.accounts import whatsapp
 from atendo.core.realtime import broadcast, groups
 from atendo.messaging.frames import conversation_data, message_data
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 
 pytestmark = pytest.mark.django_db
-
-
-def whatsapp(tenant) -> ChannelAccount:
-    connector = ChannelConnector.objects.create(
-        tenant=tenant, kind="whatsapp", name="WhatsApp", credentials=json.dumps(meta.credentials())
-    )
-    return ChannelAccount.objects.create(
-        tenant=tenant,
-        connector=connector,
-        kind="whatsapp",
-        name="Loja",
-        external_id=meta.PHONE_NUMBER_ID,
-        status="active",
-    )
 
 
 def test_message_frames_of_a_batch_are_what_a_fresh_read_renders(

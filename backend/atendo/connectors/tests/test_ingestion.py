@@ -10,22 +10,14 @@ import pytest
 from django.db import connection
 from django.db.models.functions import Now
 
-from atendo.connectors.models import ChannelAccount, ChannelConnector, DeadLetter, InboundEvent
+from atendo.connectors.models import ChannelAccount, DeadLetter, InboundEvent
 from atendo.connectors.tests import fake_meta as meta
+from atendo.connectors.tests.accounts import whatsapp
 from atendo.connectors.tests.fast_path import webhook_api
 from atendo.contacts.models import ContactIdentity
 from atendo.messaging.models import Conversation, Message
 
 pytestmark = pytest.mark.django_db
-
-
-def whatsapp(tenant, phone_number_id: str = meta.PHONE_NUMBER_ID) -> ChannelAccount:
-    connector = ChannelConnector.objects.create(
-        tenant=tenant, kind="whatsapp", name="WhatsApp", credentials=json.dumps(meta.credentials())
-    )
-    return ChannelAccount.objects.create(
-        tenant=tenant, connector=connector, kind="whatsapp", name="Loja", external_id=phone_number_id, status="active"
-    )
 
 
 def post(anon, account: ChannelAccount, payload: dict, secret: str = meta.APP_SECRET):

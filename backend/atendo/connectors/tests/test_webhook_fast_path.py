@@ -16,24 +16,11 @@ from atendo.connectors import webhooks
 from atendo.connectors.models import ChannelAccount, ChannelConnector, InboundEvent
 from atendo.connectors.services import inbound_event_store
 from atendo.connectors.tests import fake_meta as meta
+from atendo.connectors.tests.accounts import whatsapp
 from atendo.connectors.tests.fast_path import FastPathClient
 from atendo.messaging.models import Message
 
 pytestmark = pytest.mark.django_db
-
-
-def whatsapp(tenant) -> ChannelAccount:
-    connector = ChannelConnector.objects.create(
-        tenant=tenant, kind="whatsapp", name="WhatsApp", credentials=json.dumps(meta.credentials())
-    )
-    return ChannelAccount.objects.create(
-        tenant=tenant,
-        connector=connector,
-        kind="whatsapp",
-        name="Loja",
-        external_id=meta.PHONE_NUMBER_ID,
-        status="active",
-    )
 
 
 def deliver(client: Client, account: ChannelAccount, wamid: str, secret: str = meta.APP_SECRET, **extra: Any):
