@@ -38,6 +38,13 @@ def _datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def datetime_text(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+    """What DRF's DateTimeField renders (ISO 8601 in the current time zone, UTC as "Z"), for
+    frames of other apps built without serializers; `tz`: the current time zone, looked up once
+    by the caller for many values."""
+    return _datetime(value, tz)
+
+
 def _id(value: Any) -> str | None:
     return None if value is None else str(value)
 

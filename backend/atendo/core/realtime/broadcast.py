@@ -16,11 +16,13 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
 from django.core.serializers.json import DjangoJSONEncoder
 
 from atendo.core.events import Event
@@ -45,7 +47,31 @@ def _broadcast_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
+async def _groups_with_members(layer: Any, names: list[str]) -> set[str]:
+    """Of these groups, those with a member, asked of channels-redis's storage in one pipelined
+    round trip per shard (dropping expired memberships first, as group_send does). An SLA scan
+    sends a frame to the room of each of a thousand conversations, and nobody has most of them
+    open: group_send would spend two round trips on each of those to find nobody."""
+    by_shard: dict[int, list[str]] = {}
+    for name in names:
+        by_shard.setdefault(layer.consistent_hash(name), []).append(name)
+    expired_before = int(time.time()) - layer.group_expiry
+    live: set[str] = set()
+    for index, shard_names in by_shard.items():
+        pipe = layer.connection(index).pipeline(transaction=False)
+        for name in shard_names:
+            key = layer._group_key(name)
+            pipe.zremrangebyscore(key, min=0, max=expired_before)
+            pipe.zcard(key)
+        counts = (await pipe.execute())[1::2]
+        live.update(name for name, count in zip(shard_names, counts, strict=True) if count)
+    return live
+
+
 async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    if len(messages) > 1 and isinstance(layer, RedisChannelLayer):
+        live = await _groups_with_members(layer, [group for group, _ in messages])
+        messages = [(group, message) for group, message in messages if group in live]
     # Concurrently: each group_send is a few Redis round trips, and groups are independent. A
     # few at a time: each one in flight holds a connection of the layer's pool.
     gate = asyncio.Semaphore(SEND_CONCURRENCY)
