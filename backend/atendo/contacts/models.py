@@ -24,6 +24,11 @@ class Contact(UUIDModel, TenantOwnedModel):
     # Set when this contact was merged into another; merged contacts are hidden from lists.
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    # The values of the contact's identities, one a line (IDENTITY_TEXT_SEPARATOR), sorted by kind
+    # and value: search finds a contact by any part of a phone, e-mail or id in its own row (one
+    # trigram index, no lookup into the identities per contact). Kept by the database (triggers of
+    # contacts.0003: whoever writes an identity, and whatever a save() sends, it is recomputed).
+    identity_text = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         indexes: ClassVar = [
@@ -32,10 +37,16 @@ class Contact(UUIDModel, TenantOwnedModel):
             # Search by any part of the name (`name__icontains` is UPPER(name) LIKE …): trigrams
             # find the few matches among 100,000s without reading every contact.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="contact_name_trgm"),
+            GinIndex(OpClass(Upper("identity_text"), name="gin_trgm_ops"), name="contact_identity_text_trgm"),
         ]
 
     def __str__(self) -> str:
         return self.name or str(self.id)
+
+
+# Between two identity values in `Contact.identity_text`: a search term without it cannot match
+# across two values.
+IDENTITY_TEXT_SEPARATOR = "\n"
 
 
 class IdentityKind(models.TextChoices):

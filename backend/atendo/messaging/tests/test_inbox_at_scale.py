@@ -99,12 +99,15 @@ def test_list_queries_do_not_grow_with_the_page(two_tenants):
     assert counts[0] == counts[1]
 
 
-@pytest.fixture(params=["rare", "common"])
+@pytest.fixture(params=["rare", "common", "very common"])
 def search_plan(request, monkeypatch):
-    """Both plans of a search (contacts.selectors.contact_search): the ids of a rare term's
-    matches, and a common term checked row by row. They must find the same rows."""
-    if request.param == "common":
-        monkeypatch.setattr("atendo.contacts.selectors.COMMON_TERM_MATCHES", 1)
+    """The three plans of a search (contacts.selectors.contact_search): the ids of a rare term's
+    matches, a common term's matching ids hashed, a very common term checked row by row. They
+    must find the same rows."""
+    if request.param != "rare":
+        monkeypatch.setattr("atendo.contacts.selectors.COMMON_TERM_CONTACTS", 1)
+    if request.param == "very common":
+        monkeypatch.setattr("atendo.contacts.selectors.VERY_COMMON_TERM_CONTACTS", 1)
     return request.param
 
 
