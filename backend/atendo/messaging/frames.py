@@ -22,7 +22,7 @@ from atendo.messaging.serializers import SERVABLE, attachment_url
 _UTC_ZONE = zoneinfo.ZoneInfo("UTC")  # ZoneInfo keeps one instance per key: Django's current one
 
 
-def _datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+def datetime_text(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     """DRF's DateTimeField: ISO 8601 in the current time zone (`tz`, looked up once per row by
     the callers: the lookup costs more than the formatting), UTC written as "Z"."""
     if value is None:
@@ -36,13 +36,6 @@ def _datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
             value = value.astimezone(tz)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def datetime_text(value: datetime | None, tz: tzinfo | None = None) -> str | None:
-    """What DRF's DateTimeField renders (ISO 8601 in the current time zone, UTC as "Z"), for
-    frames of other apps built without serializers; `tz`: the current time zone, looked up once
-    by the caller for many values."""
-    return _datetime(value, tz)
 
 
 def _id(value: Any) -> str | None:
@@ -86,10 +79,10 @@ def message_data(message: Message, attachments: Iterable[MessageAttachment] | No
         "error_message": message.error_message,
         "metadata": message.metadata,
         "attachments": [attachment_data(a) for a in (_attachments(message) if attachments is None else attachments)],
-        "created_at": _datetime(message.created_at, tz),
-        "sent_at": _datetime(message.sent_at, tz),
-        "delivered_at": _datetime(message.delivered_at, tz),
-        "read_at": _datetime(message.read_at, tz),
+        "created_at": datetime_text(message.created_at, tz),
+        "sent_at": datetime_text(message.sent_at, tz),
+        "delivered_at": datetime_text(message.delivered_at, tz),
+        "read_at": datetime_text(message.read_at, tz),
     }
 
 
@@ -104,7 +97,7 @@ def visitor_message_data(message: Message, attachments: Iterable[MessageAttachme
         "body": message.body,
         "author_name": message.author.display_name if message.author else "",
         "attachments": [attachment_data(a) for a in (_attachments(message) if attachments is None else attachments)],
-        "created_at": _datetime(message.created_at, tz),
+        "created_at": datetime_text(message.created_at, tz),
     }
 
 
@@ -123,15 +116,15 @@ def conversation_data(conversation: Conversation) -> dict[str, Any]:
         "team_id": _id(conversation.team_id),
         "tags": list(conversation.tags),
         "last_message_preview": conversation.last_message_preview,
-        "last_message_at": _datetime(conversation.last_message_at, tz),
-        "last_activity_at": _datetime(conversation.last_activity_at, tz),
+        "last_message_at": datetime_text(conversation.last_message_at, tz),
+        "last_activity_at": datetime_text(conversation.last_activity_at, tz),
         "unread_count": conversation.unread_count,
-        "snoozed_until": _datetime(conversation.snoozed_until, tz),
-        "resolved_at": _datetime(conversation.resolved_at, tz),
+        "snoozed_until": datetime_text(conversation.snoozed_until, tz),
+        "resolved_at": datetime_text(conversation.resolved_at, tz),
         "sla_state": conversation.sla_state,
-        "sla_due_at": _datetime(conversation.sla_due_at, tz),
-        "created_at": _datetime(conversation.created_at, tz),
-        "updated_at": _datetime(conversation.updated_at, tz),
+        "sla_due_at": datetime_text(conversation.sla_due_at, tz),
+        "created_at": datetime_text(conversation.created_at, tz),
+        "updated_at": datetime_text(conversation.updated_at, tz),
     }
 
 
@@ -158,15 +151,15 @@ def conversation_row_data(row: dict[str, Any], tz: tzinfo | None = None) -> dict
         "team_id": _id(row["team_id"]),
         "tags": list(row["tags"]),
         "last_message_preview": row["last_message_preview"],
-        "last_message_at": _datetime(row["last_message_at"], tz),
-        "last_activity_at": _datetime(row["last_activity_at"], tz),
+        "last_message_at": datetime_text(row["last_message_at"], tz),
+        "last_activity_at": datetime_text(row["last_activity_at"], tz),
         "unread_count": row["unread_count"],
-        "snoozed_until": _datetime(row["snoozed_until"], tz),
-        "resolved_at": _datetime(row["resolved_at"], tz),
+        "snoozed_until": datetime_text(row["snoozed_until"], tz),
+        "resolved_at": datetime_text(row["resolved_at"], tz),
         "sla_state": row["sla_state"],
-        "sla_due_at": _datetime(row["sla_due_at"], tz),
-        "created_at": _datetime(row["created_at"], tz),
-        "updated_at": _datetime(row["updated_at"], tz),
+        "sla_due_at": datetime_text(row["sla_due_at"], tz),
+        "created_at": datetime_text(row["created_at"], tz),
+        "updated_at": datetime_text(row["updated_at"], tz),
     }
 
 
@@ -190,8 +183,8 @@ def message_row_data(
         "error_message": row["error_message"],
         "metadata": row["metadata"],
         "attachments": [attachment_data(a) for a in attachments],
-        "created_at": _datetime(row["created_at"], tz),
-        "sent_at": _datetime(row["sent_at"], tz),
-        "delivered_at": _datetime(row["delivered_at"], tz),
-        "read_at": _datetime(row["read_at"], tz),
+        "created_at": datetime_text(row["created_at"], tz),
+        "sent_at": datetime_text(row["sent_at"], tz),
+        "delivered_at": datetime_text(row["delivered_at"], tz),
+        "read_at": datetime_text(row["read_at"], tz),
     }

@@ -15,6 +15,7 @@ from django.utils import timezone
 from atendo.connectors.events import InboundEventStored
 from atendo.contacts.models import Contact
 from atendo.contacts.services import register_merge_step
+from atendo.core.db import as_rows
 from atendo.core.events import Event, dispatch_memo, listens_to, listens_to_batch
 from atendo.core.models import Tenant
 from atendo.core.realtime import groups
@@ -29,7 +30,7 @@ from atendo.messaging.models import (
     MessageAttachment,
     MessageKind,
 )
-from atendo.messaging.selectors import INBOX_ROW_FIELDS, _RowIterable
+from atendo.messaging.selectors import INBOX_ROW_FIELDS
 
 logger = logging.getLogger(__name__)
 E = TypeVar("E", bound=Event)
@@ -170,8 +171,7 @@ def _conversation_rows(tenant_id: Any, ids: set[UUID]) -> dict[str, dict[str, An
     """The conversations as inbox rows (`selectors.INBOX_ROW_FIELDS`, read as the inbox list reads
     them), by id as text: an SLA scan announces a thousand conversations at once, and building
     four model instances per row cost more than its frame."""
-    rows = Conversation.objects.for_tenant(tenant_id).filter(id__in=ids).values(*INBOX_ROW_FIELDS)
-    rows._iterable_class = _RowIterable
+    rows = as_rows(Conversation.objects.for_tenant(tenant_id).filter(id__in=ids).values(*INBOX_ROW_FIELDS))
     return {str(row["id"]): row for row in rows}
 
 

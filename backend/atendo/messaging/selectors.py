@@ -4,23 +4,15 @@ timeline. Department/team scope is applied here and nowhere else."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import psycopg
-from django.conf import settings
-from django.core.exceptions import EmptyResultSet
-from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.query import BaseIterable
-from psycopg.types.datetime import TimestamptzLoader
-from psycopg.types.string import TextLoader
 
 from atendo.contacts.selectors import contact_search
 from atendo.core.access import unit_scope
-from atendo.core.db import EXPLICIT_ONLY
+from atendo.core.db import as_rows
 from atendo.core.errors import NotFoundError
 from atendo.core.models import TenantUser
 from atendo.messaging.models import Conversation, Message, MessageAttachment
@@ -81,65 +73,15 @@ INBOX_ROW_FIELDS = (
 
 @functools.cache
 def _inbox_row_columns() -> QuerySet[Conversation, dict[str, Any]]:
-    """All conversations as INBOX_ROW_FIELDS, read by `_RowIterable`: a template never evaluated,
+    """All conversations as INBOX_ROW_FIELDS, read by `core.db.RowIterable`: a template never evaluated,
     only narrowed (each narrowing is a copy). Resolving these columns and their joins cost a third
     of building an inbox page's query; they are the same for every page."""
-    rows = Conversation.objects.values(*INBOX_ROW_FIELDS)
-    rows._iterable_class = _RowIterable
-    return rows
+    return as_rows(Conversation.objects.values(*INBOX_ROW_FIELDS))
 
 
 def _inbox_rows(member: TenantUser) -> QuerySet[Conversation, dict[str, Any]]:
     """The conversations `member` may see (`visible_conversations`), as inbox rows."""
     return visible_conversations(member, _inbox_row_columns())
-
-
-class _RowIterable(BaseIterable):
-    """What `.values()` yields (a dict per row, keyed by the values' names), read with psycopg's
-    own loaders: Django's timestamptz loader is Python code, and with a few datetimes per row it
-    cost more than the rest of reading a 100-row page. Ids may come as text (their rendering).
-    Query counting and debug tooling (which see statements through Django's cursor wrapper) get a
-    Django cursor, as `execute_prepared`.
-
-    The statement is prepared (server-side binding, as `execute_prepared`): an inbox page's
-    statement is one of a few shapes per filter combination, and PostgreSQL took longer to plan
-    it than to run it. psycopg keeps the most recent 100 per connection. With
-    DATABASE_PREPARED_STATEMENTS off, client-side binding as Django's own queries."""
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        queryset = self.queryset
-        query = queryset.query
-        compiler = query.get_compiler(queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-        db = connections[queryset.db]
-        if db.queries_logged or db.execute_wrappers:
-            with db.cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = cursor.fetchall()
-        else:
-            db.close_if_health_check_failed()
-            db.ensure_connection()
-            db.validate_no_broken_transaction()
-            raw = db.connection
-            prepare = settings.DATABASE_PREPARED_STATEMENTS
-            if prepare and raw.prepare_threshold is None:
-                raw.prepare_threshold = EXPLICIT_ONLY
-            cursor_class = psycopg.Cursor if prepare else psycopg.ClientCursor
-            with db.wrap_database_errors, cursor_class(raw) as cursor:
-                cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-                # Ids as their text: what the rows are rendered to (str(UUID) is Python code).
-                cursor.adapters.register_loader("uuid", TextLoader)
-                cursor.execute(sql, params, prepare=prepare or None)
-                rows = cursor.fetchall()
-        if converters:
-            rows = list(compiler.apply_converters(rows, converters))
-        for row in rows:
-            yield dict(zip(names, row, strict=True))
 
 
 def conversation_list(*, member: TenantUser, filters: InboxFilters) -> QuerySet[Conversation, dict[str, Any]]:
@@ -276,8 +218,7 @@ def message_timeline_rows(
     """`message_timeline` (agents' view) as rows of MESSAGE_ROW_FIELDS, with the attachments of
     each (by message id, as text) and whether more exist: the detail renders them without
     building message and author instances."""
-    rows = _timeline(conversation, before, False).values(*MESSAGE_ROW_FIELDS)
-    rows._iterable_class = _RowIterable
+    rows = as_rows(_timeline(conversation, before, False).values(*MESSAGE_ROW_FIELDS))
     page = list(rows[: limit + 1])
     messages = list(reversed(page[:limit]))
     attachments = _attachments_of(conversation.tenant_id, [row["id"] for row in messages if row["has_attachments"]])

@@ -9,12 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from atendo.contacts.models import Contact
+from atendo.core.db import as_rows
 from atendo.core.events import dispatch_memo, listens_to
 from atendo.core.models import RoleAssignment, Tenant, TenantUser
 from atendo.core.realtime import groups
 from atendo.core.realtime.broadcast import send_payload, send_payloads
 from atendo.core.services.notifications import Notice, notify_many
-from atendo.messaging.selectors import _RowIterable
 from atendo.organizations.models import Department, Team
 from atendo.tickets.events import SlaAlerted, SlaChanged, TicketChanged, TicketTransferred
 from atendo.tickets.models import Ticket
@@ -53,12 +53,10 @@ class AlertedTicket(NamedTuple):
 
 def _alerted_tickets(tenant_id: Any, ticket_ids: Any) -> list[tuple[AlertedTicket, dict[str, Any]]]:
     """The tickets of an SLA alert with their frames (JSON-ready). The tickets are read as rows
-    (as the inbox reads conversations: `_RowIterable`), not model instances: a scan batch holds a
+    (as the inbox reads conversations: `core.db.RowIterable`), not model instances: a scan batch holds a
     thousand. They mostly share a few assignees, departments and teams: each is read once (five
     queries in all, whatever the number of tickets)."""
-    queryset = Ticket.objects.for_tenant(tenant_id).filter(id__in=ticket_ids).values(*TICKET_ROW_FIELDS)
-    queryset._iterable_class = _RowIterable
-    rows = list(queryset)
+    rows = list(as_rows(Ticket.objects.for_tenant(tenant_id).filter(id__in=ticket_ids).values(*TICKET_ROW_FIELDS)))
     related: dict[str, dict[str, Any]] = {}
     for field, model_rows in (
         ("assignee", TenantUser.objects.for_tenant(tenant_id).select_related("user")),

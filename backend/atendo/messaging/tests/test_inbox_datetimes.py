@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from atendo.messaging.frames import _datetime
+from atendo.messaging.frames import datetime_text
 
 INSTANTS = [
     dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
@@ -25,5 +25,5 @@ INSTANTS = [
 def test_as_drf_datetime_field(zone, value):
     with timezone.override(zoneinfo.ZoneInfo(zone)):
         expected = serializers.DateTimeField().to_representation(value)
-        assert _datetime(value) == expected
-        assert _datetime(value, timezone.get_current_timezone()) == expected
+        assert datetime_text(value) == expected
+        assert datetime_text(value, timezone.get_current_timezone()) == expected

@@ -1,4 +1,4 @@
-"""The inbox list and the conversation detail are read as rows (`selectors._RowIterable`,
+"""The inbox list and the conversation detail are read as rows (`core.db.RowIterable`,
 psycopg's own loaders) and rendered by `frames.conversation_row_data` / `message_row_data`: the
 same output as the serializers, in the member's scope, with and without query logging (which
 switches to Django's cursor)."""
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -78,7 +77,7 @@ def spy_raw_reads(monkeypatch):
     """Statements read through psycopg's own cursor (not Django's)."""
     import psycopg
 
-    from atendo.messaging import selectors
+    from atendo.core.db import RowIterable
 
     reads = []
 
@@ -90,9 +89,9 @@ def spy_raw_reads(monkeypatch):
         return cursor
 
     # Prepared (server-side binding) or, with DATABASE_PREPARED_STATEMENTS off, client-side; the
-    # selectors' own reads only (the access check reads through psycopg too).
-    cursors = SimpleNamespace(Cursor=spy(psycopg.Cursor), ClientCursor=spy(psycopg.ClientCursor))
-    monkeypatch.setattr(selectors, "psycopg", cursors)
+    # row reads only (the access check reads through psycopg too).
+    monkeypatch.setattr(RowIterable, "prepared_cursor", staticmethod(spy(psycopg.Cursor)))
+    monkeypatch.setattr(RowIterable, "client_cursor", staticmethod(spy(psycopg.ClientCursor)))
     return reads
 
 
