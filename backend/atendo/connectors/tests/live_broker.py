@@ -207,6 +207,11 @@ def worker_starter(tmp_path: Path, settings: Any) -> Iterator[Callable[[str], Wo
             "WHATSAPP_API_BASE": settings.WHATSAPP_API_BASE,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_BROKER_URL": broker_url,
+            # The test's cache namespace (conftest gives each test its own), as every process of
+            # a deployment shares one: the drain's wake flag is a key in it. With the worker in
+            # another namespace it never cleared the flag a webhook set, and the next webhook
+            # within WAKE_FLAG_SECONDS found a drain "already queued" that had long finished.
+            "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         }
         for name in ("CELERY_BROKER_READ_URL", "CELERY_BROKER_WRITE_URL"):
             env.pop(name, None)
