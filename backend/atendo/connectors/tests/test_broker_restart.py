@@ -57,14 +57,9 @@ def whatsapp(two_tenants, fake_meta):
 
 def post_webhook(anon, connector: ChannelConnector, wamid: str) -> tuple[int, float]:
     """POST one signed text message; (status, seconds to the answer)."""
-    body, headers = meta.signed_webhook(meta.inbound(meta.text_message(f"hello {wamid}", wamid=wamid)))
+    payload = meta.inbound(meta.text_message(f"hello {wamid}", wamid=wamid))
     started = time.monotonic()
-    response = anon.client.post(
-        f"/webhooks/{connector.webhook_key}",
-        body,
-        content_type="application/json",
-        HTTP_X_HUB_SIGNATURE_256=headers["x-hub-signature-256"],
-    )
+    response = meta.post_webhook(anon.client, connector.webhook_key, payload)
     return response.status_code, time.monotonic() - started
 
 

@@ -34,14 +34,8 @@ def test_message_frames_of_a_batch_are_what_a_fresh_read_renders(
         ),
         meta.inbound(meta.button_reply_message(wamid="wamid.F4", sender="5511999990000")),
     )
-    body, headers = meta.signed_webhook(envelope)
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-        response = anon.client.post(
-            f"/webhooks/{account.connector.webhook_key}",
-            body,
-            content_type="application/json",
-            HTTP_X_HUB_SIGNATURE_256=headers["x-hub-signature-256"],
-        )
+        response = meta.post_webhook(anon.client, account.connector.webhook_key, envelope)
     assert (response.status_code, response.fast_path) == (200, True)
     # Nothing the batch wrote is read back for its message frames.
     assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "messaging_message"."id"')]
@@ -80,14 +74,8 @@ def test_conversation_frames_of_a_batch_are_the_rows_as_written(
         monkeypatch.setattr(
             broadcast, "_send_grouped", lambda frames: sent.append({g: list(p) for g, p in frames.items()})
         )
-        body, headers = meta.signed_webhook(envelope)
         with django_capture_on_commit_callbacks(execute=True):
-            response = anon.client.post(
-                f"/webhooks/{account.connector.webhook_key}",
-                body,
-                content_type="application/json",
-                HTTP_X_HUB_SIGNATURE_256=headers["x-hub-signature-256"],
-            )
+            response = meta.post_webhook(anon.client, account.connector.webhook_key, envelope)
         assert response.status_code == 200
         return sent
 

@@ -24,14 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 def deliver(client: Client, account: ChannelAccount, wamid: str, secret: str = meta.APP_SECRET, **extra: Any):
-    body, headers = meta.signed_webhook(meta.inbound(meta.text_message(f"hi {wamid}", wamid=wamid)), secret)
-    return client.post(
-        f"/webhooks/{account.connector.webhook_key}",
-        body,
-        content_type="application/json",
-        HTTP_X_HUB_SIGNATURE_256=headers["x-hub-signature-256"],
-        **extra,
-    )
+    payload = meta.inbound(meta.text_message(f"hi {wamid}", wamid=wamid))
+    return meta.post_webhook(client, account.connector.webhook_key, payload, secret, **extra)
 
 
 def same_answer(fast, full) -> None:

@@ -96,14 +96,8 @@ def test_sigkill_mid_task_then_restart_loses_and_duplicates_nothing(two_tenants,
         with celery_app.connection_for_write() as conn:  # nothing left over from another run
             conn.default_channel.client.delete(queue_key)
         payload = meta.inbound(meta.image_message(media_id=media_id, data=image, wamid="wamid.CRASH"))
-        body, headers = meta.signed_webhook(payload)
         worker = _worker(env)
-        response = anon.client.post(
-            f"/webhooks/{connector.webhook_key}",
-            body,
-            content_type="application/json",
-            HTTP_X_HUB_SIGNATURE_256=headers["x-hub-signature-256"],
-        )
+        response = meta.post_webhook(anon.client, connector.webhook_key, payload)
         assert response.status_code == 200
         # The worker stores the message, then hangs downloading the image: kill it there.
         assert _wait(lambda: Message.objects.for_tenant(tenant).exists(), 60), "the worker never picked the task"
