@@ -4,8 +4,10 @@ Kept by the database, so that every writer (the contact services, channels creat
 visitors, merges moving identities, bulk loads, raw SQL) keeps it right without knowing of it:
 - statement-level triggers on contacts_contactidentity (insert, update, delete) touch the contacts
   whose identities changed, once per statement whatever the number of rows;
-- a row trigger on contacts_contact (before insert or update) recomputes the column from the
-  identities, so a touch refreshes it and a stale value sent by an ORM save() is not stored.
+- a row trigger on contacts_contact (before an insert, or an update that sets the column)
+  recomputes it from the identities, so a touch refreshes it and a stale value sent by a full ORM
+  save() is not stored; updates of other columns (a name an inbound message fills in,
+  `updated_at`) leave it alone and skip the identities read.
 Bulk loads that run with session_replication_role = replica (triggers off) fill it themselves
 (bench/inbox_seed.py).
 """
@@ -28,7 +30,7 @@ END;
 $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER contacts_contact_identity_text
-    BEFORE INSERT OR UPDATE ON contacts_contact
+    BEFORE INSERT OR UPDATE OF identity_text ON contacts_contact
     FOR EACH ROW EXECUTE FUNCTION contacts_contact_identity_text();
 
 -- The contact's own trigger recomputes the column: touching the row is enough.

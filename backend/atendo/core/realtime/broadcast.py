@@ -70,7 +70,7 @@ async def _groups_with_members(layer: Any, names: list[str]) -> set[str]:
 
 async def _send_all(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
     if len(messages) > 1 and isinstance(layer, RedisChannelLayer):
-        live = await _groups_with_members(layer, [group for group, _ in messages])
+        live = await _groups_with_members(layer, list(dict.fromkeys(group for group, _ in messages)))
         messages = [(group, message) for group, message in messages if group in live]
     # Concurrently: each group_send is a few Redis round trips, and groups are independent. A
     # few at a time: each one in flight holds a connection of the layer's pool.
