@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -23,7 +22,7 @@ from atendo.core.events import publish
 from atendo.core.models import TenantUser
 from atendo.messaging import selectors
 from atendo.messaging.events import TypingChanged
-from atendo.messaging.frames import conversation_row_data, message_data, message_row_data
+from atendo.messaging.frames import conversation_row_data, datetime_writer, message_data, message_row_data
 from atendo.messaging.models import ConversationParticipant, ConversationStatus
 from atendo.messaging.serializers import (
     ConversationDetailSerializer,
@@ -148,12 +147,12 @@ class ConversationListApi(ApiView):
             contact_id=data["contact"],
         )
         conversations = selectors.conversation_list(member=self.member, filters=filters)
-        tz = timezone.get_current_timezone()
+        when = datetime_writer(for_api=True)
         return self.paginated(
             conversations,
             ConversationSerializer,
             ordering=("-last_activity_at", "-id"),
-            render=lambda row: conversation_row_data(row, tz),
+            render=lambda row: conversation_row_data(row, when),
         )
 
 
@@ -175,9 +174,9 @@ class ConversationDetailApi(ApiView):
         )
         # ConversationDetailSerializer's shape, rendered from rows by the tested plain functions
         # (a fraction of the serializers' cost on 50 messages).
-        tz = timezone.get_current_timezone()
-        data = conversation_row_data(row, tz)
-        results = [message_row_data(m, attachments.get(str(m["id"]), ()), tz) for m in messages]
+        when = datetime_writer(for_api=True)
+        data = conversation_row_data(row, when)
+        results = [message_row_data(m, attachments.get(str(m["id"]), ()), when) for m in messages]
         data["messages"] = {"results": results, "has_more": has_more}
         return Response(data)
 

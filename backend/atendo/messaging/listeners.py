@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from django.db.models import Prefetch, Q
-from django.utils import timezone
 
 from atendo.connectors.events import InboundEventStored
 from atendo.contacts.models import Contact
@@ -21,7 +20,13 @@ from atendo.core.models import Tenant
 from atendo.core.realtime import groups
 from atendo.core.realtime.broadcast import send_payload, send_payloads
 from atendo.messaging.events import ConversationUpdated, MessageCreated, MessageUpdated, TypingChanged
-from atendo.messaging.frames import conversation_data, conversation_row_data, message_data, visitor_message_data
+from atendo.messaging.frames import (
+    conversation_data,
+    conversation_row_data,
+    datetime_writer,
+    message_data,
+    visitor_message_data,
+)
 from atendo.messaging.models import (
     UNRESOLVED,
     Conversation,
@@ -200,12 +205,12 @@ def broadcast_conversations_updated(events: list[ConversationUpdated]) -> None:
             conversation = loaded[c_id]
             rendered[c_id] = (conversation, conversation_data(conversation))
         if missing := wanted - rendered.keys():
-            tz = timezone.get_current_timezone()
+            when = datetime_writer()
             rows = _conversation_rows(tenant_id, missing)
             for c_id in missing:
                 row = rows.get(str(c_id))
                 if row is not None:
-                    rendered[c_id] = (_RowView(tenant_id, row), conversation_row_data(row, tz))
+                    rendered[c_id] = (_RowView(tenant_id, row), conversation_row_data(row, when))
         for event in tenant_events:
             if event.conversation_id not in rendered:
                 continue

@@ -6,7 +6,8 @@ switches to Django's cursor)."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,6 +16,8 @@ from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from atendo.core.api.renderers import FastJSONRenderer
+from atendo.messaging.frames import datetime_writer
 from atendo.messaging.models import Conversation, Message, MessageAttachment
 from atendo.messaging.serializers import ConversationSerializer, MessageSerializer
 from atendo.messaging.tests.factories import conversation, department, inbound, read_media_reply
@@ -167,3 +170,37 @@ def test_detail_outside_scope_or_tenant_is_not_found(two_tenants, thread):
     assert Api(scoped.user, a.tenant).get(f"/api/v1/conversations/{thread.id}").status_code == 404
     assert b.api("owner").get(f"/api/v1/conversations/{thread.id}").status_code == 404
     assert b.api("owner").get("/api/v1/conversations", {"status": "all"}).json()["results"] == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Sao_Paulo"])
+def test_list_and_detail_datetimes_are_the_serializers_in_the_current_zone(two_tenants, thread, zone):
+    """The API's renderer writes the rows' UTC datetimes itself (`frames.datetime_writer`); a
+    whole second (no fraction) and another current zone come out as DateTimeField writes them."""
+    whole_second = timezone.now().replace(microsecond=0)
+    Conversation.objects.for_tenant(thread.tenant_id).filter(id=thread.id).update(last_message_at=whole_second)
+    api = two_tenants.a.api("agent")
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        listed = api.get("/api/v1/conversations", {"status": "all"}).json()["results"]
+        detail = api.get(f"/api/v1/conversations/{thread.id}").json()
+        conv_data, messages_data = expected_detail(thread)
+    assert listed == [conv_data]
+    assert {k: v for k, v in detail.items() if k != "messages"} == conv_data
+    assert [m["created_at"] for m in detail["messages"]["results"]] == [m["created_at"] for m in messages_data]
+    expected_end = "Z" if zone == "UTC" else "-03:00"
+    assert conv_data["last_message_at"] == (
+        whole_second.astimezone(zoneinfo.ZoneInfo(zone)).isoformat()[:-6] + expected_end
+    )
+
+
+def test_api_datetime_writer_leaves_only_utc_datetimes_to_the_renderer():
+    when = datetime_writer(zoneinfo.ZoneInfo("UTC"), for_api=True)
+    utc = datetime(2026, 1, 2, 3, 4, 5, 120000, tzinfo=UTC)
+    assert when(utc) is utc and when(None) is None
+    assert FastJSONRenderer().render({"at": utc}) == b'{"at":"2026-01-02T03:04:05.120000Z"}'
+    elsewhere = utc.astimezone(zoneinfo.ZoneInfo("America/Sao_Paulo"))
+    assert when(elsewhere) == "2026-01-02T03:04:05.120000Z"
+    # Not for the API (a socket frame), or another current zone: text.
+    assert datetime_writer(zoneinfo.ZoneInfo("UTC"))(utc) == "2026-01-02T03:04:05.120000Z"
+    assert (
+        datetime_writer(zoneinfo.ZoneInfo("America/Sao_Paulo"), for_api=True)(utc) == "2026-01-02T00:04:05.120000-03:00"
+    )
