@@ -8,6 +8,7 @@ are set before the handler runs.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -202,8 +203,33 @@ class DeclaredAccess(BasePermission):
         return True
 
 
+# Fields holding other fields (a nested serializer, a list's or dict's child, a many-relation):
+# bound to their parent at creation, so only DRF's deep copy gives each serializer its own.
+_PARENT_FIELDS = (
+    serializers.BaseSerializer,
+    serializers.ListField,
+    serializers.DictField,
+    serializers.ManyRelatedField,
+)
+_LEAF_ONLY: dict[type, bool] = {}
+
+
 class StrictSerializer(serializers.Serializer):
     """Input serializer that refuses fields it does not know (typos must not pass silently)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        """DRF's fields: each serializer its own copies, bound to it. When none holds other fields
+        (most of ours), shallow copies: `bind` then sets each copy's own name, parent and source,
+        and the rest (choices, validators, messages) is only read. DRF's deep copy re-ran every
+        field's constructor, more than half the cost of validating a list's query string."""
+        declared = self._declared_fields
+        cls = type(self)
+        leaf_only = _LEAF_ONLY.get(cls)
+        if leaf_only is None:
+            leaf_only = _LEAF_ONLY[cls] = not any(isinstance(f, _PARENT_FIELDS) for f in declared.values())
+        if not leaf_only:
+            return super().get_fields()
+        return {name: copy.copy(field) for name, field in declared.items()}
 
     def to_internal_value(self, data: Any) -> Any:
         unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
