@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import jwt
@@ -183,3 +184,22 @@ def test_following_any_link_accepts_pending_invitations(anon, two_tenants, djang
     anon.post(TOKEN, {"token": secret_from_last_mail()})
     invited.refresh_from_db()
     assert invited.status == TenantUser.Status.ACTIVE
+
+
+def test_a_validated_access_token_is_reused_until_it_expires(anon, two_tenants, monkeypatch):
+    from rest_framework_simplejwt.backends import TokenBackend
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    token = AccessToken.for_user(two_tenants.a.user("owner"))
+    expires = int(time.time()) + 2  # (the claim is in whole seconds: at least one from now)
+    token["exp"] = expires
+    decoded = []
+    real_decode = TokenBackend.decode
+    monkeypatch.setattr(TokenBackend, "decode", lambda self, *a, **kw: decoded.append(1) or real_decode(self, *a, **kw))
+    for _ in range(3):
+        assert anon.get(ME, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert len(decoded) == 1  # checked once, then remembered
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    response = anon.get(ME, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert (response.status_code, response.json()["code"]) == (401, "token_invalid")
+    assert len(decoded) == 2  # expired: checked again, and refused by simplejwt
