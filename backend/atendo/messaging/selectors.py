@@ -140,21 +140,36 @@ def conversation_row_for(member: TenantUser, conversation_id: UUID) -> dict[str,
     return row
 
 
-def _timeline(
-    conversation: Conversation | ConversationRef, before: UUID | None, for_visitor: bool
-) -> QuerySet[Message]:
-    """The conversation's messages older than `before`, newest first."""
-    qs = (
-        Message.objects.for_tenant(conversation.tenant_id)
-        .filter(conversation_id=conversation.id)
-        # Most messages have no attachment: knowing which do spares the attachments' query.
-        .annotate(
-            has_attachments=Exists(
-                MessageAttachment.objects.for_tenant(conversation.tenant_id).filter(message_id=OuterRef("id"))
-            )
+@functools.cache
+def _messages_newest_first() -> QuerySet[Message]:
+    """All messages, newest first, each knowing whether it has attachments (most have none, and
+    knowing which do spares the attachments' query): a template never evaluated, only narrowed
+    (`_timeline`), like `_inbox_row_columns`. The attachments are those of the message's own
+    tenant; the message is narrowed to one."""
+    return Message.objects.annotate(
+        has_attachments=Exists(
+            MessageAttachment.objects.filter(tenant_id=OuterRef("tenant_id"), message_id=OuterRef("id"))
         )
-        .order_by("-created_at", "-id")
-    )
+    ).order_by("-created_at", "-id")
+
+
+@functools.cache
+def _timeline_row_columns() -> QuerySet[Message, dict[str, Any]]:
+    """`_messages_newest_first` as MESSAGE_ROW_FIELDS, read by `core.db.RowIterable` (resolving the
+    columns and the author's join cost as much as the rest of building a timeline's query)."""
+    return as_rows(_messages_newest_first().values(*MESSAGE_ROW_FIELDS))
+
+
+def _timeline(
+    conversation: Conversation | ConversationRef,
+    before: UUID | None,
+    for_visitor: bool,
+    messages: QuerySet[Any] | None = None,
+) -> QuerySet[Any]:
+    """The conversation's messages older than `before`, newest first (`messages`: the template to
+    narrow, `_messages_newest_first` by default)."""
+    qs = (_messages_newest_first() if messages is None else messages).for_tenant(conversation.tenant_id)  # type: ignore[attr-defined]
+    qs = qs.filter(conversation_id=conversation.id)
     if for_visitor:  # private notes and internal events (assignments, transfers) stay inside
         qs = qs.exclude(kind__in=["note", "system"])
     if before is not None:
@@ -218,8 +233,7 @@ def message_timeline_rows(
     """`message_timeline` (agents' view) as rows of MESSAGE_ROW_FIELDS, with the attachments of
     each (by message id, as text) and whether more exist: the detail renders them without
     building message and author instances."""
-    rows = as_rows(_timeline(conversation, before, False).values(*MESSAGE_ROW_FIELDS))
-    page = list(rows[: limit + 1])
+    page = list(_timeline(conversation, before, False, _timeline_row_columns())[: limit + 1])
     messages = list(reversed(page[:limit]))
     attachments = _attachments_of(conversation.tenant_id, [row["id"] for row in messages if row["has_attachments"]])
     return messages, attachments, len(page) > limit
