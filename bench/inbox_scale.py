@@ -6,7 +6,8 @@ one tenant in bulk SQL (`inbox_seed.py`: 100,000 conversations, ~1,000,000 messa
 contacts, 50 agents in 5 departments; 1/20 with BENCH_QUICK=1) and serves it with the product's
 web server command line (devstack's granian argv, 2 workers, production settings: DEBUG off).
 
-Measured over HTTP with real JWTs, one request at a time, BENCH_SAMPLES (200) per case:
+Measured over HTTP with real JWTs (one keep-alive connection, `common.KeepAliveClient`: a client
+library's own cost is not the server's), one request at a time, BENCH_SAMPLES (200) per case:
 - `GET /api/v1/conversations` at the web app's page size (100), for the owner (views all and
   unassigned) and for an agent whose role is scoped to one department (mine, unassigned, all),
   each with every status (open, pending, snoozed, resolved, all; QUICK: open, resolved, all):
@@ -36,7 +37,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import logging
 import os
 import secrets
 import signal
@@ -52,7 +52,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "backend"))
 
-from common import percentile, quick, ratio, row, save  # noqa: E402
+from common import KeepAliveClient, percentile, quick, ratio, row, save  # noqa: E402
 
 from devstack.commands import BACKEND_DIR, server_argvs, wait_http  # noqa: E402
 from devstack.services import create_database, free_port, pg_connect_kwargs, with_database, with_redis_db  # noqa: E402
@@ -88,9 +88,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "atendo.config.settings")
 import django  # noqa: E402
 
 django.setup()
-logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
 
-import httpx  # noqa: E402
 import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -262,7 +260,9 @@ DETAIL_SQL = f"""SELECT {CONVERSATION_COLUMNS}, t.*
     WHERE c.id = %(conversation)s AND {{scope}}"""
 
 
-def build_cases(db: psycopg.Connection[Any], http: httpx.Client, seeded: Seeded, owner: Who, agent: Who) -> list[Case]:
+def build_cases(
+    db: psycopg.Connection[Any], http: KeepAliveClient, seeded: Seeded, owner: Who, agent: Who
+) -> list[Case]:
     cases: list[Case] = []
     for who, views in ((owner, ("all", "unassigned")), (agent, ("mine", "unassigned", "all"))):
         base = {"tenant": seeded.tenant_id, "departments": who.departments, "member": who.member_id}
@@ -372,7 +372,7 @@ def check_same_rows(case: Case, body: dict[str, Any], columns: list[str], rows: 
         )
 
 
-def measure(case: Case, http: httpx.Client, db: psycopg.Connection[Any]) -> None:
+def measure(case: Case, http: KeepAliveClient, db: psycopg.Connection[Any]) -> None:
     headers = who_headers(case.who)
     api_ms: list[float] = []
     sql_ms: list[float] = []
@@ -420,7 +420,7 @@ def measure(case: Case, http: httpx.Client, db: psycopg.Connection[Any]) -> None
     case.results["ratio_p95"] = ratio(case.results["api_p95_ms"], case.results["sql_p95_ms"], 1)
 
 
-def http_floor(http: httpx.Client) -> dict[str, float]:
+def http_floor(http: KeepAliveClient) -> dict[str, float]:
     """`GET /api/v1/health` (no auth, one trivial query) on the same server: what any request
     costs here before the product does anything (HTTP, WSGI, middleware)."""
     times = []
@@ -476,13 +476,14 @@ def main() -> dict[str, Any]:
         "page_size": PAGE_SIZE,
         "seed": {**asdict(seeded), "migrate_seconds": round(migrate_seconds, 1)},
         "server": "granian WSGI, 2 workers (devstack web argv), DEBUG off",
+        "client": "one keep-alive HTTP/1.1 connection (http.client), one request at a time",
         # The machine may be shared: other work shows here (the ratios to raw SQL are same-run).
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
     }
     kwargs = pg_connect_kwargs(os.environ["DATABASE_URL"])
     try:
         with (
-            httpx.Client(base_url=base, timeout=30) as http,
+            KeepAliveClient(base) as http,
             psycopg.connect(autocommit=True, options="-c timezone=UTC", **kwargs) as db,  # type: ignore[arg-type]
         ):
             cases = build_cases(db, http, seeded, owner, agent)
