@@ -1,6 +1,7 @@
 """ASGI entry point for websockets (uvicorn). Plain HTTP is served by granian WSGI; the ASGI
 app still answers HTTP (Django) so a single ASGI deployment also works."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -24,3 +25,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# The loaded app lives as long as the process: kept out of the cyclic collector's sight (as in
+# config/wsgi.py), a full collection no longer stalls every socket of this event loop.
+gc.freeze()
