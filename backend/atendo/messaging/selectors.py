@@ -168,7 +168,7 @@ def _timeline(
 ) -> QuerySet[Any]:
     """The conversation's messages older than `before`, newest first (`messages`: the template to
     narrow, `_messages_newest_first` by default)."""
-    qs = (_messages_newest_first() if messages is None else messages).for_tenant(conversation.tenant_id)  # type: ignore[attr-defined]
+    qs = (_messages_newest_first() if messages is None else messages).for_tenant(conversation.tenant_id)  # type: ignore[union-attr]
     qs = qs.filter(conversation_id=conversation.id)
     if for_visitor:  # private notes and internal events (assignments, transfers) stay inside
         qs = qs.exclude(kind__in=["note", "system"])
