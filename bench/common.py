@@ -127,16 +127,16 @@ class KeepAliveClient:
         self._connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
-        for attempt in (1, 2):  # a keep-alive connection the server closed meanwhile: once more
-            try:
-                self._connection.request("GET", path, headers=headers or {})
-                response = self._connection.getresponse()
-                return Reply(response.status, response.read())
-            except (http.client.HTTPException, ConnectionError):
-                self._connection.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return self._get(path, headers or {})
+        except (http.client.HTTPException, ConnectionError):  # the server closed the idle connection
+            self._connection.close()
+            return self._get(path, headers or {})
+
+    def _get(self, path: str, headers: dict[str, str]) -> Reply:
+        self._connection.request("GET", path, headers=headers)
+        response = self._connection.getresponse()
+        return Reply(response.status, response.read())
 
     def close(self) -> None:
         self._connection.close()

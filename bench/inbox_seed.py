@@ -341,6 +341,20 @@ def _bulk(cursor: Any, setup: dict[str, Any], conversations: int) -> dict[str, i
     return {"contacts": contacts, "identities": conversations, "messages": messages}
 
 
+def _people(owner: Any, agent: Any, agent_department_id: Any) -> dict[str, str]:
+    """`Seeded`'s fields naming the owner and the department-scoped agent (memberships with their
+    users loaded)."""
+    return {
+        "owner_user_id": str(owner.user_id),
+        "owner_member_id": str(owner.id),
+        "owner_email": owner.user.email,
+        "agent_user_id": str(agent.user_id),
+        "agent_member_id": str(agent.id),
+        "agent_email": agent.user.email,
+        "agent_department_id": str(agent_department_id),
+    }
+
+
 def seed(*, slug: str, conversations: int, vacuum: bool = True) -> Seeded:
     """Seed a new tenant `slug` (Django set up, database migrated). `vacuum`: VACUUM ANALYZE the
     bulk-loaded tables afterwards, as autovacuum would have done on a live database."""
@@ -372,13 +386,7 @@ def seed(*, slug: str, conversations: int, vacuum: bool = True) -> Seeded:
         identities=counts["identities"],
         agents=sum(len(members) for members in setup["agents"]),
         departments=len(setup["departments"]),
-        owner_user_id=str(owner.user_id),
-        owner_member_id=str(owner.id),
-        owner_email=owner.user.email,
-        agent_user_id=str(agent.user_id),
-        agent_member_id=str(agent.id),
-        agent_email=agent.user.email,
-        agent_department_id=str(setup["departments"][0].id),
+        **_people(owner, agent, setup["departments"][0].id),
         seconds=round(time.perf_counter() - started, 1),
     )
 
@@ -405,13 +413,7 @@ def seeded_again(*, slug: str) -> Seeded:
         identities=ContactIdentity.objects.for_tenant(tenant).count(),
         agents=TenantUser.objects.for_tenant(tenant).count() - 1,
         departments=Department.objects.for_tenant(tenant).count(),
-        owner_user_id=str(owner.user_id),
-        owner_member_id=str(owner.id),
-        owner_email=owner.user.email,
-        agent_user_id=str(agent.user_id),
-        agent_member_id=str(agent.id),
-        agent_email=agent.user.email,
-        agent_department_id=str(department),
+        **_people(owner, agent, department),
         seconds=0.0,
     )
 
