@@ -356,9 +356,9 @@ _SCAN_PASSES = {
 
 def scan_statement(kind: str, now: datetime, limit: int | None = None) -> tuple[str, dict[str, Any]]:
     """One statement marks up to `limit` (SCAN_BATCH) running clocks past their `kind` threshold, logs an
-    SlaEvent for each and returns their tickets (id, tenant, conversation, clocks marked). The
-    candidate read is the partial index range (`sla_due_scan` / `sla_warning_scan`); rows
-    another scanner holds are skipped."""
+    SlaEvent for each and returns their tickets (id, tenant, conversation, clocks marked, whether
+    any marked clock's deadline is still ahead). The candidate read is the partial index range
+    (`sla_due_scan` / `sla_warning_scan`); rows another scanner holds are skipped."""
     column, pending, marking = _SCAN_PASSES[SlaEvent.Kind(kind)]
     clocks, events, tickets = SlaClock._meta.db_table, SlaEvent._meta.db_table, Ticket._meta.db_table
     statement = f"""
@@ -374,7 +374,7 @@ def scan_statement(kind: str, now: datetime, limit: int | None = None) -> tuple[
             SELECT gen_random_uuid(), %(now)s, tenant_id, ticket_id, policy_id, %(kind)s, target, due_at, %(now)s
             FROM marked
         )
-        SELECT m.ticket_id, m.tenant_id, t.conversation_id, count(*)
+        SELECT m.ticket_id, m.tenant_id, t.conversation_id, count(*), coalesce(bool_or(m.due_at > %(now)s), true)
         FROM marked AS m JOIN {tickets} AS t ON t.id = m.ticket_id
         GROUP BY m.ticket_id, m.tenant_id, t.conversation_id"""  # noqa: S608 - table and column names, values bound
     return statement, {"now": now, "limit": limit or SCAN_BATCH, "kind": str(kind)}
@@ -386,7 +386,12 @@ def sla_scan(now: datetime | None = None) -> dict[str, int]:
     Each pass works in batches of up to SCAN_BATCH clocks, one transaction each: one statement
     marks the clocks and logs their events, three queries (plus one per tenant) refresh the
     tickets' and conversations' SLA copies, and one SlaAlerted per tenant goes out on commit.
-    The number of queries does not depend on how many clocks a batch holds."""
+    The number of queries does not depend on how many clocks a batch holds.
+
+    A clock past both thresholds (a ticket nobody watched while the scan was not running, a
+    calendar that jumped a weekend) logs its warning and its breach, but only the breach is
+    announced: "close to its deadline" next to "breached" for the same ticket is noise, and the
+    breach pass right after this one marks it (or another scanner holding it does)."""
     now = now or timezone.now()
     counts = {"warnings": 0, "breaches": 0}
     for kind in (SlaEvent.Kind.WARNING, SlaEvent.Kind.BREACHED):
@@ -400,11 +405,12 @@ def sla_scan(now: datetime | None = None) -> dict[str, int]:
                 if not rows:
                     break
                 _refresh_summaries(
-                    {ticket_id: (tenant_id, conversation_id) for ticket_id, tenant_id, conversation_id, _ in rows}
+                    {ticket_id: (tenant_id, conversation_id) for ticket_id, tenant_id, conversation_id, *_ in rows}
                 )
                 by_tenant: dict[Any, list[Any]] = {}
-                for ticket_id, tenant_id, _, _ in rows:
-                    by_tenant.setdefault(tenant_id, []).append(ticket_id)
+                for ticket_id, tenant_id, _, _, deadline_ahead in rows:
+                    if deadline_ahead or kind == SlaEvent.Kind.BREACHED:
+                        by_tenant.setdefault(tenant_id, []).append(ticket_id)
                 label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
                 # One delivery for the batch: its listeners share the rows they read and their
                 # socket frames go out together.
