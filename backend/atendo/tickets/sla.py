@@ -347,19 +347,20 @@ def sla_retarget(ticket: Ticket, now: datetime | None = None) -> None:
 
 
 # The scan's two passes: warnings first, so a clock past both thresholds logs both, in order.
-# (event kind, threshold column, not-yet-marked condition, the marking)
+# (event kind, threshold column, not-yet-marked condition, the marking, whether a ticket's marks
+# are announced: a warning only while one of its warned clocks' deadline is still ahead)
 _SCAN_PASSES = {
-    SlaEvent.Kind.WARNING: ("warning_at", "NOT warned", "warned = true"),
-    SlaEvent.Kind.BREACHED: ("due_at", "NOT breached", "breached = true, state = 'breached'"),
+    SlaEvent.Kind.WARNING: ("warning_at", "NOT warned", "warned = true", "coalesce(bool_or(m.due_at > %(now)s), true)"),
+    SlaEvent.Kind.BREACHED: ("due_at", "NOT breached", "breached = true, state = 'breached'", "true"),
 }
 
 
 def scan_statement(kind: str, now: datetime, limit: int | None = None) -> tuple[str, dict[str, Any]]:
     """One statement marks up to `limit` (SCAN_BATCH) running clocks past their `kind` threshold, logs an
     SlaEvent for each and returns their tickets (id, tenant, conversation, clocks marked, whether
-    any marked clock's deadline is still ahead). The candidate read is the partial index range
+    to announce them). The candidate read is the partial index range
     (`sla_due_scan` / `sla_warning_scan`); rows another scanner holds are skipped."""
-    column, pending, marking = _SCAN_PASSES[SlaEvent.Kind(kind)]
+    column, pending, marking, announced = _SCAN_PASSES[SlaEvent.Kind(kind)]
     clocks, events, tickets = SlaClock._meta.db_table, SlaEvent._meta.db_table, Ticket._meta.db_table
     statement = f"""
         WITH due AS (
@@ -374,7 +375,7 @@ def scan_statement(kind: str, now: datetime, limit: int | None = None) -> tuple[
             SELECT gen_random_uuid(), %(now)s, tenant_id, ticket_id, policy_id, %(kind)s, target, due_at, %(now)s
             FROM marked
         )
-        SELECT m.ticket_id, m.tenant_id, t.conversation_id, count(*), coalesce(bool_or(m.due_at > %(now)s), true)
+        SELECT m.ticket_id, m.tenant_id, t.conversation_id, count(*), {announced}
         FROM marked AS m JOIN {tickets} AS t ON t.id = m.ticket_id
         GROUP BY m.ticket_id, m.tenant_id, t.conversation_id"""  # noqa: S608 - table and column names, values bound
     return statement, {"now": now, "limit": limit or SCAN_BATCH, "kind": str(kind)}
@@ -408,8 +409,8 @@ def sla_scan(now: datetime | None = None) -> dict[str, int]:
                     {ticket_id: (tenant_id, conversation_id) for ticket_id, tenant_id, conversation_id, *_ in rows}
                 )
                 by_tenant: dict[Any, list[Any]] = {}
-                for ticket_id, tenant_id, _, _, deadline_ahead in rows:
-                    if deadline_ahead or kind == SlaEvent.Kind.BREACHED:
+                for ticket_id, tenant_id, _, _, announced in rows:
+                    if announced:
                         by_tenant.setdefault(tenant_id, []).append(ticket_id)
                 label = "warning" if kind == SlaEvent.Kind.WARNING else "breached"
                 # One delivery for the batch: its listeners share the rows they read and their
